@@ -1,0 +1,132 @@
+"""The mrkg command line. Exit codes: 0 ok, 1 check failed, 2 bad usage or input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__, loader
+from .errors import MrkgError
+
+app = typer.Typer(
+    name="mrkg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="The mutual-recognition knowledge graph for carbon markets: which credits count where, "
+         "through what, on whose authority. Exit codes: 0 ok, 1 check failed, 2 bad usage or input.",
+)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mrkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """mrkg command line."""
+
+
+def _load(extra: list[Path] | None = None, bundled: bool = True):
+    from .graph import KnowledgeGraph  # deferred: keeps --help and --version fast
+
+    return KnowledgeGraph.load(extra=extra or [], bundled=bundled)
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Data files or folders to check. Each replaces the bundled file of the same path and only its "
+             "nodes are checked, against the full graph. Without paths, all bundled data is checked.")] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+    no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Check the given files without the bundled data.")] = False,
+    reasoner: Annotated[bool, typer.Option("--reasoner", help="Also check OWL consistency with HermiT (needs Java).")] = False,
+) -> None:
+    """Validate data against the SHACL shapes and hygiene checks."""
+    kg = _load(paths, bundled=not no_bundled)
+    report = kg.validate(focus_files=loader.expand_paths(paths) if paths else None)
+    typer.echo(report.to_json() if fmt is TextOrJson.json else report.to_text())
+    failed = not report.conforms
+    if reasoner:
+        from .reason import hermit_consistency
+
+        result = hermit_consistency(kg.merged())
+        typer.echo(result.message, err=fmt is TextOrJson.json)
+        failed = failed or result.status == "inconsistent"
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("query")
+def query_cmd(
+    query: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+) -> None:
+    """Run a read-only SPARQL query over the ontology and data (common prefixes are predeclared)."""
+    text = loader.read_text(Path(query)) if query.endswith((".rq", ".sparql")) else query
+    result = _load().query(text)
+    out = {TableFormat.table: result.to_table, TableFormat.csv: result.to_csv,
+           TableFormat.json: result.to_json}[fmt]()
+    typer.echo(out.rstrip("\n"))
+
+
+@app.command("show")
+def show_cmd(
+    ident: Annotated[str, typer.Argument(help="An entity: full IRI, kind/slug (agreement/sg-th-ia-2025), "
+                                              "or a slug, code or name (SG, verra, ACM0002).")],
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+) -> None:
+    """Show one entity with its facts, events and sources."""
+    from dataclasses import asdict
+
+    entity = _load().entity(ident)
+    typer.echo(json.dumps(asdict(entity), indent=1) if fmt is TextOrJson.json else entity.to_text())
+
+
+@app.command("build")
+def build_cmd(
+    out: Annotated[Path, typer.Argument(help="Output folder for the merged graph and downloads.")],
+) -> None:
+    """Validate, then write the merged graph (Turtle, N-Triples, JSON-LD). Nothing is written if it fails."""
+    from .build import build
+
+    for line in build(_load(), out):
+        typer.echo(line)
+
+
+def main() -> None:
+    """Console entry point: runs the app and turns mrkg errors into a message and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except MrkgError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(2)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
