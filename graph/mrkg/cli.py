@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,12 +20,12 @@ app = typer.Typer(
 )
 
 
-class TextOrJson(str, Enum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -57,8 +57,10 @@ def validate_cmd(
         help="Data files or folders to check. Each replaces the bundled file of the same path and only its "
              "nodes are checked, against the full graph. Without paths, all bundled data is checked.")] = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
-    no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Check the given files without the bundled data.")] = False,
-    reasoner: Annotated[bool, typer.Option("--reasoner", help="Also check OWL consistency with HermiT (needs Java).")] = False,
+    no_bundled: Annotated[bool, typer.Option(
+        "--no-bundled", help="Check the given files without the bundled data.")] = False,
+    reasoner: Annotated[bool, typer.Option(
+        "--reasoner", help="Also check OWL consistency with HermiT (needs Java).")] = False,
 ) -> None:
     """Validate data against the SHACL shapes and hygiene checks."""
     kg = _load(paths, bundled=not no_bundled)
@@ -112,21 +114,9 @@ def build_cmd(
 
 
 def main() -> None:
-    """Console entry point: runs the app and turns mrkg errors into a message and an exit code."""
+    """Console entry point: typer handles usage errors (exit 2); mrkg errors become a message and their code."""
     try:
-        app(standalone_mode=False)
+        app()
     except MrkgError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(err.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(2)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise

@@ -36,10 +36,7 @@ class KnowledgeGraph:
         drops the bundled data.
         """
         extra_files = loader.expand_paths(extra)
-        if data is not None:
-            data_files = loader.expand_paths(data)
-        else:
-            data_files = resources.data_files() if bundled else []
+        data_files = loader.expand_paths(data) if data is not None else resources.data_files() if bundled else []
         replaced = {p.resolve() for p in extra_files}
         files = [p for p in data_files if p.resolve() not in replaced] + extra_files
         return cls(
@@ -112,14 +109,15 @@ class KnowledgeGraph:
     def _names(self) -> dict[str, set[str]]:
         """Lower-cased names (slug, short name, ISO codes, labels) -> instance IRIs."""
         rows = self.store.select("""
-            SELECT ?s ?name WHERE { GRAPH <urn:mrkg:data> {
-              ?s a ?t . { ?s mrkg:shortName|mrkg:isoAlpha2|mrkg:isoAlpha3|mrkg:code|rdfs:label ?name }
-              UNION { BIND(?s AS ?name) } } }""", union=False)
+            SELECT DISTINCT ?s ?name WHERE { GRAPH <urn:mrkg:data> { ?s a ?t .
+              OPTIONAL { ?s mrkg:shortName|mrkg:isoAlpha2|mrkg:isoAlpha3|mrkg:code|rdfs:label ?name } } }""",
+                                 union=False)
         names: dict[str, set[str]] = {}
         for row in rows:
             iri = row["s"].value  # type: ignore[attr-defined]
-            name = term_text(row["name"]) if isinstance(row["name"], ox.Literal) else iri.rsplit("/", 1)[-1]
-            names.setdefault(name.lower(), set()).add(iri)
+            names.setdefault(iri.rsplit("/", 1)[-1].lower(), set()).add(iri)
+            if "name" in row:
+                names.setdefault(term_text(row["name"]).lower(), set()).add(iri)
         return names
 
     def _by_name(self, ident: str) -> list[str]:

@@ -7,7 +7,6 @@ extension); the triples feed both the embedded SPARQL store and an rdflib graph 
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -134,7 +133,10 @@ def atomic_folder(out: Path) -> Iterator[Path]:
         yield tmp
         out.mkdir(parents=True, exist_ok=True)
         for item in sorted(tmp.iterdir()):
-            os.replace(item, out / item.name)
+            target = out / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            item.replace(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -139,8 +139,8 @@ class Store:
                 raise UsageError("updates are refused: the graph is read-only (use SELECT, ASK, "
                                  "CONSTRUCT or DESCRIBE)") from None
             raise InputError(f"SPARQL syntax error: {err}") from None
-        if isinstance(result, bool):
-            return QueryResult("ask", boolean=result)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = [[sol[v] for v in variables] for sol in result]

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from . import loader, resources
+from .errors import MrkgError
 from .store import compact, term_text
 
 if TYPE_CHECKING:
@@ -75,30 +76,68 @@ def _files_of(kg: KnowledgeGraph, node: Node) -> list[str]:
     return sorted(kg.display_path(p) for p in kg.data.origins.get(node, ()))
 
 
+def focus_subgraph(data: Graph, focus: Collection[Node]) -> Graph:
+    """The focus nodes' own triples (with their blank-node closures) plus the types of what they refer to.
+
+    pySHACL's own ``focus_nodes`` option also filters the nodes of nested shapes (sh:node, sh:or), which
+    silently passes bad values; validating this small graph instead keeps every constraint in force.
+    """
+    sub = Graph()
+    todo, seen = list(focus), set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in data.predicate_objects(node):
+            sub.add((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+            elif isinstance(o, URIRef):
+                for t in data.objects(o, RDF.type):
+                    sub.add((o, RDF.type, t))
+    return sub
+
+
 def shacl_findings(kg: KnowledgeGraph, focus: Collection[Node] | None) -> list[Violation]:
-    data_graph = kg.rdflib_data + kg.rdflib_ontology  # the ontology carries rdfs:subClassOf for targets
-    kwargs = {"focus_nodes": list(focus)} if focus is not None else {}
+    data = kg.rdflib_data if focus is None else focus_subgraph(kg.rdflib_data, focus)
+    data_graph = data + kg.rdflib_ontology  # the ontology carries rdfs:subClassOf for targets
     _, results, _ = shacl_validate(
         data_graph, shacl_graph=kg.rdflib_shapes, inference="none", abort_on_first=False,
-        allow_warnings=True, advanced=True, **kwargs,
+        allow_warnings=True, advanced=True,
     )
-    assert isinstance(results, Graph)
+    if not isinstance(results, Graph):  # pySHACL reports a broken shape as a ValidationFailure
+        raise MrkgError(f"the shapes could not be applied: {results}", exit_code=2)
     found: list[Violation] = []
-    for res in results.subjects(RDF.type, SH.ValidationResult):
+    for res in results.objects(None, SH.result):  # top-level results only, not nested sh:detail
         node = results.value(res, SH.focusNode)
+        if focus is not None and node not in focus:
+            continue  # a referenced node seen only through its type: not under review here
         path = results.value(res, SH.resultPath)
         value = results.value(res, SH.value)
         severity = results.value(res, SH.resultSeverity)
         found.append(Violation(
             focus=str(node),
             message=str(results.value(res, SH.resultMessage) or "constraint not met"),
-            shape=_shape_name(results.value(res, SH.sourceShape)),
+            shape=_shape_name(_named_constraint(results, res) or results.value(res, SH.sourceShape)),
             path=compact(str(path)) if isinstance(path, URIRef) else None,
-            value=None if value is None else (compact(str(value)) if isinstance(value, URIRef) else str(value)),
+            value=_value_text(value),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             files=_files_of(kg, node) if node is not None else [],
         ))
     return found
+
+
+def _named_constraint(results: Graph, res: Node) -> Node | None:
+    """A SHACL-SPARQL constraint with an IRI names the finding better than its node shape."""
+    constraint = results.value(res, SH.sourceConstraint)
+    return constraint if isinstance(constraint, URIRef) else None
+
+
+def _value_text(value: Node | None) -> str | None:
+    if value is None:
+        return None
+    return compact(str(value)) if isinstance(value, URIRef) else str(value)
 
 
 @dataclass

@@ -1,0 +1,170 @@
+"""The command line: exit codes 0/1/2, clear messages for each kind of bad input, atomic build."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+INVALID = FIXTURES / "shapes" / "invalid"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a subprocess (as users and CI do)."""
+    return subprocess.run([sys.executable, "-m", "mrkg", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_version() -> None:
+    import mrkg
+
+    out = run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"mrkg {mrkg.__version__}"
+
+
+def test_help_lists_commands() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for cmd in ("validate", "query", "show", "build"):
+        assert cmd in out.stdout
+
+
+def test_bad_usage_exits_2() -> None:
+    out = run("no-such-command")
+    assert out.returncode == 2
+    assert "No such command" in out.stderr
+    out = run("query", "SELECT * WHERE {?s ?p ?o}", "--format", "yaml")
+    assert out.returncode == 2
+
+
+def test_validate_bundled_data_passes() -> None:
+    out = run("validate")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.strip().splitlines()[-1].startswith("valid: checked")
+
+
+def test_validate_json_report() -> None:
+    out = run("validate", str(INVALID / "Agreement-party-001.ttl"), "--format", "json")
+    assert out.returncode == 1
+    report = json.loads(out.stdout)
+    assert report["conforms"] is False
+    assert {v["shape"] for v in report["violations"]} >= {"Agreement-party"}
+
+
+def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.ttl"
+    bad.write_text('@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:d ex:e "unterminated .\n')
+    out = run("validate", str(bad))
+    assert out.returncode == 2
+    assert "broken.ttl:3:" in out.stderr
+    assert "syntax error" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
+    odd = tmp_path / "facts.csv"
+    odd.write_text("a,b\n")
+    out = run("validate", str(odd))
+    assert out.returncode == 2 and "unknown RDF format" in out.stderr
+    out = run("validate", str(tmp_path / "absent.ttl"))
+    assert out.returncode == 2 and "no such file" in out.stderr
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("undefined-term-001.ttl", "does not define"),
+    ("Fact-source-001.ttl", "needs at least one source"),
+    ("AgreementEvent-date-002.ttl", "valid xsd:date"),
+    ("Country-isoAlpha2-001.ttl", "ISO 3166-1 alpha-2"),
+])
+def test_each_kind_of_bad_data_exits_1_with_message(fixture: str, expected: str) -> None:
+    out = run("validate", str(INVALID / fixture))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert expected in out.stdout
+    assert fixture in out.stdout  # the file is named
+    assert "Traceback" not in out.stderr
+
+
+def test_query_select_table_csv_json() -> None:
+    q = "SELECT ?code WHERE { ?c mrkg:isoAlpha2 ?code FILTER(?code IN ('SG','TH')) } ORDER BY ?code"
+    out = run("query", q)
+    assert out.returncode == 0
+    assert out.stdout.split() [-3:] == ["TH", "(2", "rows)"]
+    out = run("query", q, "--format", "csv")
+    assert out.stdout.splitlines() == ["code", "SG", "TH"]
+    out = run("query", q, "--format", "json")
+    data = json.loads(out.stdout)
+    assert [b["code"]["value"] for b in data["results"]["bindings"]] == ["SG", "TH"]
+
+
+def test_query_from_file_and_ask(tmp_path: Path) -> None:
+    rq = tmp_path / "ask.rq"
+    rq.write_text("ASK { <https://w3id.org/mrkg/id/jurisdiction/ID> a mrkg:Country }")
+    out = run("query", str(rq))
+    assert out.returncode == 0 and "true" in out.stdout
+
+
+def test_query_refuses_updates() -> None:
+    out = run("query", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
+    assert out.returncode == 2
+    assert "read-only" in out.stderr
+
+
+def test_query_syntax_error() -> None:
+    out = run("query", "SELECT ?x WHERE { ?x ")
+    assert out.returncode == 2
+    assert "SPARQL syntax error" in out.stderr
+
+
+def test_show_entity_with_sources() -> None:
+    out = run("show", "SG")
+    assert out.returncode == 0
+    assert "Singapore" in out.stdout
+    assert "sources:" in out.stdout and "[1]" in out.stdout
+
+
+def test_show_unknown_suggests() -> None:
+    out = run("show", "Singapor")
+    assert out.returncode == 2
+    assert "did you mean" in out.stderr and "singapore" in out.stderr
+
+
+def test_build_writes_downloads(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    out = run("build", str(out_dir))
+    assert out.returncode == 0, out.stderr
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == ["mrkg.jsonld", "mrkg.nt", "mrkg.ttl"]
+    from rdflib import Graph
+
+    nt = Graph().parse(out_dir / "mrkg.nt")
+    ttl = Graph().parse(out_dir / "mrkg.ttl")
+    assert len(nt) == len(ttl) > 2000
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no temporary left over
+
+
+def test_failed_build_leaves_no_files(tmp_path: Path) -> None:
+    """A build over invalid data writes nothing: run build against a copy of the bundle with a bad file."""
+    import shutil
+
+    from mrkg import resources
+
+    bundle = tmp_path / "bundle"
+    for part in ("ontology", "shapes", "data"):
+        shutil.copytree(resources.root() / part, bundle / part)
+    shutil.copy(INVALID / "Agreement-party-001.ttl", bundle / "data" / "bad.ttl")
+    code = (
+        "import sys; from pathlib import Path; from mrkg import resources; "
+        f"resources.root.cache_clear(); resources.root = lambda: Path({str(bundle)!r}); "
+        "from mrkg.cli import main; sys.argv = ['mrkg', 'build', sys.argv[1]]; main()"
+    )
+    out_dir = tmp_path / "out"
+    out = subprocess.run([sys.executable, "-c", code, str(out_dir)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1, out.stderr
+    assert "build refused" in out.stderr
+    assert not out_dir.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
