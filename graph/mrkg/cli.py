@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from enum import StrEnum
@@ -111,6 +112,81 @@ def build_cmd(
 
     for line in build(_load(), out):
         typer.echo(line)
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise MrkgError(f"--as-of must be a date YYYY-MM-DD, not '{text}'") from None
+
+
+@app.command("paths")
+def paths_cmd(
+    programme: Annotated[str, typer.Option("--programme", "-p", help="Programme slug or name (verra, gold-standard).")],
+    host: Annotated[str, typer.Option("--host", help="Host country: ISO 3166-1 alpha-2 code (ID, BT ...).")],
+    methodology: Annotated[str | None, typer.Option(
+        "--methodology", "-m", help="The programme's methodology code.")] = None,
+    sector: Annotated[str | None, typer.Option("--sector", help="CDM sectoral scope number or name.")] = None,
+    vintage: Annotated[int | None, typer.Option("--vintage", help="Year of the reductions.")] = None,
+    authorised: Annotated[bool | None, typer.Option(
+        "--authorised/--not-authorised", help="Whether the host authorised the credit (Article 6).")] = None,
+    adjusted: Annotated[bool | None, typer.Option(
+        "--adjusted/--not-adjusted", help="Whether a corresponding adjustment is applied.")] = None,
+    to: Annotated[list[str] | None, typer.Option("--to", help="Only these targets (scheme or programme slug).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Read the graph as of this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+) -> None:
+    """Where can this credit be recognised, through what, on which conditions, and if not, why not."""
+    from .paths import make_profile, render_paths, resolve_targets
+
+    kg = _load()
+    profile = make_profile(kg.projection, programme, host, methodology=methodology, sector=sector,
+                           vintage=vintage, authorised=authorised, adjusted=adjusted, as_of=_as_of(as_of))
+    targets = resolve_targets(kg.projection, to) if to else None
+    found = kg.engine.find(profile, targets)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps({"schema_version": 1, "profile": _profile_dict(profile),
+                               "pathways": [p.to_dict() for p in found]}, indent=1, default=str))
+    else:
+        typer.echo(render_paths(kg.projection, profile, found))
+
+
+def _profile_dict(profile) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(profile).items()}
+
+
+class MatrixFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command("matrix")
+def matrix_cmd(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Read the graph as of this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[MatrixFormat, typer.Option("--format", help="Output format.")] = MatrixFormat.csv,
+    reachable: Annotated[bool, typer.Option("--reachable-only", help="Leave out 'not recognised' cells.")] = False,
+) -> None:
+    """Every programme x every host country -> every target, with verdicts (the same engine as paths)."""
+    import csv
+    from dataclasses import asdict
+
+    from .paths import NOT_RECOGNISED, matrix
+    from .store import compact
+
+    kg = _load()
+    cells = [c for c in matrix(kg.engine, _as_of(as_of)) if not reachable or c.verdict != NOT_RECOGNISED]
+    if fmt is MatrixFormat.json:
+        typer.echo(json.dumps({"schema_version": 1, "cells": [asdict(c) for c in cells]}, indent=0))
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["programme", "host", "target", "verdict", "note"])
+    for c in cells:
+        writer.writerow([compact(c.programme), compact(c.host), compact(c.target), c.verdict, c.note])
 
 
 def main() -> None:

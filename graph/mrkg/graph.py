@@ -14,6 +14,9 @@ from rdflib import Graph
 from . import loader, resources
 from .errors import UsageError
 from .namespace import ID
+from .paths import PathEngine
+from .project import Projection, project
+from .sources import SourceInfo, sources_by_node
 from .store import QueryResult, Store, compact, term_text
 from .validate import ValidationReport, validate
 
@@ -61,6 +64,15 @@ class KnowledgeGraph:
     @cached_property
     def rdflib_shapes(self) -> Graph:
         return self.shapes.rdflib_graph()
+
+    @cached_property
+    def projection(self) -> Projection:
+        """The NetworkX projection used by the pathway engine (built once)."""
+        return project(self)
+
+    @cached_property
+    def engine(self) -> PathEngine:
+        return PathEngine(self.projection)
 
     def merged(self) -> Graph:
         """Ontology, vocabularies and data in one rdflib graph (for downloads)."""
@@ -141,17 +153,7 @@ class KnowledgeGraph:
             if r["p"].value != "http://purl.org/dc/terms/source"  # type: ignore[attr-defined]
         ]
         label = next((f.value for f in facts if f.predicate == "rdfs:label"), compact(iri))
-        sources = [
-            SourceRef(iri=r["s"].value, title=term_text(r.get("title")),  # type: ignore[attr-defined]
-                      publisher=term_text(r.get("pub")), url=term_text(r.get("url")),
-                      issued=term_text(r.get("issued")), accessed=term_text(r.get("acc")))
-            for r in self.store.select(f"""
-                SELECT DISTINCT ?s ?title ?pub ?url ?issued ?acc WHERE {{
-                  {{ <{iri}> dcterms:source ?s }} UNION {{ <{iri}> mrkg:hasEvent/dcterms:source ?s }}
-                  OPTIONAL {{ ?s dcterms:title ?title }} OPTIONAL {{ ?s dcterms:publisher ?pub }}
-                  OPTIONAL {{ ?s schema:url ?url }} OPTIONAL {{ ?s dcterms:issued ?issued }}
-                  OPTIONAL {{ ?s mrkg:accessedOn ?acc }} }} ORDER BY ?issued ?s""")
-        ]
+        sources = sources_by_node(self.store, iri).get(iri, [])
         events = [
             Event(date=term_text(r["date"]), stage=term_text(r["stage"]),
                   precision=term_text(r.get("prec")) or "day", note=term_text(r.get("note")))
@@ -197,27 +199,13 @@ class Event:
 
 
 @dataclass
-class SourceRef:
-    iri: str
-    title: str
-    publisher: str
-    url: str
-    issued: str
-    accessed: str
-
-    def cite(self) -> str:
-        date = self.issued or (f"accessed {self.accessed}" if self.accessed else "undated")
-        return f"{self.publisher}, \"{self.title}\", {date}" + (f", {self.url}" if self.url else "")
-
-
-@dataclass
 class Entity:
     iri: str
     label: str
     facts: list[Fact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     incoming: list[Fact] = field(default_factory=list)
-    sources: list[SourceRef] = field(default_factory=list)
+    sources: list[SourceInfo] = field(default_factory=list)
 
     def to_text(self) -> str:
         lines = [f"{self.label}  <{self.iri}>"]

@@ -128,6 +128,7 @@ class MRKG(DefinedNamespace):
     requiresAgreementKind: URIRef
     requiresAuthorisation: URIRef
     requiresCorrespondingAdjustment: URIRef
+    requiresHostList: URIRef
     ruleOf: URIRef
     scope01: URIRef
     scope02: URIRef

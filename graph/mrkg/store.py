@@ -15,6 +15,14 @@ from .errors import InputError, UsageError
 
 ONTOLOGY_GRAPH = ox.NamedNode("urn:mrkg:ontology")
 DATA_GRAPH = ox.NamedNode("urn:mrkg:data")
+INFERRED_GRAPH = ox.NamedNode("urn:mrkg:inferred")
+# Class membership entailed by rdfs:subClassOf, so that "?x a mrkg:Agreement" finds every kind of agreement.
+MATERIALISE_TYPES = """
+INSERT { GRAPH <urn:mrkg:inferred> { ?s a ?super } }
+WHERE { GRAPH <urn:mrkg:data> { ?s a ?class }
+        GRAPH <urn:mrkg:ontology> { ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }
+        FILTER (isIRI(?super)) }
+"""
 
 PREFIXES = {
     "mrkg": "https://w3id.org/mrkg/ontology#",
@@ -120,12 +128,16 @@ def _json_term(term: object) -> dict[str, str]:
 
 
 class Store:
-    """Oxigraph in memory: the ontology (with vocabularies) and the data in two named graphs."""
+    """Oxigraph in memory: ontology (with vocabularies), data, and inferred class membership in named graphs.
+
+    Queries see the union of the three as their default graph; hygiene checks name the graph they read.
+    """
 
     def __init__(self, ontology: Iterable[ox.Triple], data: Iterable[ox.Triple]) -> None:
         self._store = ox.Store()
         self._store.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in ontology)
         self._store.extend(ox.Quad(t.subject, t.predicate, t.object, DATA_GRAPH) for t in data)
+        self._store.update(MATERIALISE_TYPES)
 
     def __len__(self) -> int:
         return len(self._store)

@@ -1,0 +1,243 @@
+"""Recognition pathways: competency cases whose expected verdicts come from the cited sources, not from the
+engine's output; as-of behaviour; bad input; and properties of adding or ending agreements."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mrkg.errors import UsageError
+from mrkg.graph import KnowledgeGraph
+from mrkg.paths import CONDITIONAL, ELIGIBLE, NOT_RECOGNISED, VERDICT_RANK, CreditProfile, PathEngine, make_profile
+from mrkg.project import AgreementInfo, Projection
+
+ID = "https://w3id.org/mrkg/id/"
+TODAY = dt.date(2026, 11, 21)
+
+
+def prog(slug: str) -> str:
+    return f"{ID}programme/{slug}"
+
+
+def country(code: str) -> str:
+    return f"{ID}jurisdiction/{code}"
+
+
+def scheme(slug: str) -> str:
+    return f"{ID}scheme/{slug}"
+
+
+def verdicts(engine: PathEngine, profile: CreditProfile) -> dict[str, str]:
+    return {p.target: p.verdict for p in engine.find(profile)}
+
+
+def path_to(engine: PathEngine, profile: CreditProfile, target: str):
+    found = [p for p in engine.find(profile, [target]) if p.target == target]
+    return found[0] if found else None
+
+
+@pytest.fixture(scope="module")
+def engine(kg: KnowledgeGraph) -> PathEngine:
+    return kg.engine
+
+
+# -- Indonesia's mutual recognition agreements -------------------------------------------------------------
+# Kompas, 8 May 2025: Indonesia (KLH) and the Gold Standard Foundation signed an MRA; GS credits count as SPE.
+def test_gold_standard_credit_from_indonesia_is_recognised_through_the_2025_mra(engine: PathEngine) -> None:
+    path = path_to(engine, CreditProfile(prog("gold-standard"), country("ID"), as_of=TODAY), prog("spe-grk"))
+    assert path is not None and path.verdict == ELIGIBLE
+    assert [h.kind for h in path.hops] == ["issued", "mra"]
+    assert path.hops[1].via == f"{ID}agreement/id-gold-standard-mra-2025"
+    assert any("kompas" in s.url for s in path.sources)
+
+
+def test_as_of_before_the_signing_there_is_no_recognition(engine: PathEngine) -> None:
+    before = CreditProfile(prog("gold-standard"), country("ID"), as_of=dt.date(2025, 5, 7))
+    after = dataclasses.replace(before, as_of=dt.date(2025, 5, 8))
+    assert path_to(engine, before, prog("spe-grk")) is None
+    assert path_to(engine, after, prog("spe-grk")).verdict == ELIGIBLE
+
+
+# Ecobiz, 16 Sep 2025: MRAs with Global Carbon Council and Plan Vivo signed online.
+@pytest.mark.parametrize("programme", ["gcc", "plan-vivo"])
+def test_gcc_and_plan_vivo_recognised_from_16_september_2025(engine: PathEngine, programme: str) -> None:
+    day_before = CreditProfile(prog(programme), country("ID"), as_of=dt.date(2025, 9, 15))
+    on_the_day = dataclasses.replace(day_before, as_of=dt.date(2025, 9, 16))
+    assert path_to(engine, day_before, prog("spe-grk")) is None
+    assert path_to(engine, on_the_day, prog("spe-grk")).verdict == ELIGIBLE
+
+
+def test_mra_does_not_apply_to_credits_from_other_hosts(engine: PathEngine) -> None:
+    """The Indonesian MRA recognises GS credits of Indonesian activities, not of Kenyan ones."""
+    assert path_to(engine, CreditProfile(prog("gold-standard"), country("KE"), as_of=TODAY), prog("spe-grk")) is None
+
+
+# -- Singapore's carbon tax: implementation agreements and host eligibility lists -----------------------
+# MSE/NEA: ICCs must be authorised and correspondingly adjusted, from hosts with an implementation agreement
+# (Bhutan's signed 28 Feb 2025) and on the host's eligibility list (Bhutan's lists Verra VCS).
+def test_verra_from_bhutan_counts_in_singapore_only_if_authorised_and_adjusted(engine: PathEngine) -> None:
+    base = CreditProfile(prog("verra"), country("BT"), as_of=TODAY)
+    open_path = path_to(engine, base, scheme("sg-carbon-tax"))
+    assert open_path.verdict == CONDITIONAL
+    needs = " ".join(open_path.unmet)
+    assert "letter of authorisation" in needs and "corresponding adjustment" in needs
+    assert any(h.kind == "agreement" and "sg-bt-ia-2025" in (h.via or "") for h in open_path.hops)
+    refused = path_to(engine, dataclasses.replace(base, authorised=False), scheme("sg-carbon-tax"))
+    assert refused.verdict == NOT_RECOGNISED
+    assert any("letter of authorisation" in r for r in refused.reasons)
+
+
+def test_verra_afforestation_from_bhutan_is_excluded_unless_listed(engine: PathEngine, kg: KnowledgeGraph) -> None:
+    """Bhutan's list excludes VCS sectoral scope 14 except listed methodologies such as VM0042."""
+    p = kg.projection
+    listed = make_profile(p, "verra", "BT", methodology="VM0042", vintage=2025, authorised=True, adjusted=True,
+                          as_of=TODAY)
+    assert path_to(engine, listed, scheme("sg-carbon-tax")).verdict in (ELIGIBLE, CONDITIONAL)
+    scope14 = make_profile(p, "verra", "BT", sector="14", vintage=2025, authorised=True, adjusted=True,
+                           as_of=TODAY)
+    refused = path_to(engine, scope14, scheme("sg-carbon-tax"))
+    assert refused.verdict == NOT_RECOGNISED
+    assert any("sector excluded" in r for r in refused.reasons)
+
+
+def test_vintage_outside_2021_2030_is_refused_by_singapore(engine: PathEngine) -> None:
+    old = CreditProfile(prog("verra"), country("BT"), vintage=2019, authorised=True, adjusted=True, as_of=TODAY)
+    path = path_to(engine, old, scheme("sg-carbon-tax"))
+    assert path.verdict == NOT_RECOGNISED
+    assert any("2019" in r for r in path.reasons)
+
+
+# Business Times, 18 May 2023: Singapore and Kenya signed an MOU; no implementation agreement followed.
+def test_a_host_with_only_an_mou_cannot_reach_singapore(engine: PathEngine) -> None:
+    path = path_to(engine, CreditProfile(prog("verra"), country("KE"), authorised=True, adjusted=True, as_of=TODAY),
+                   scheme("sg-carbon-tax"))
+    assert path.verdict == NOT_RECOGNISED
+    assert any("MOU" in r for r in path.reasons)
+
+
+# VietnamPlus, 19 Aug 2025: Singapore and Thailand signed an implementation agreement.
+def test_singapore_thailand_before_and_after_the_signing(engine: PathEngine) -> None:
+    before = CreditProfile(prog("verra"), country("TH"), authorised=True, adjusted=True,
+                           as_of=dt.date(2025, 8, 18))
+    after = dataclasses.replace(before, as_of=dt.date(2025, 8, 20))
+    assert path_to(engine, before, scheme("sg-carbon-tax")).verdict == NOT_RECOGNISED
+    assert path_to(engine, after, scheme("sg-carbon-tax")).verdict != NOT_RECOGNISED
+
+
+# -- Schemes that accept nothing, or only their own units --------------------------------------------------
+@pytest.mark.parametrize("programme", ["verra", "gold-standard", "cdm", "accu", "jcm"])
+@pytest.mark.parametrize("host", ["NZ", "ID", "BT"])
+def test_nothing_reaches_the_new_zealand_ets(engine: PathEngine, programme: str, host: str) -> None:
+    path = path_to(engine, CreditProfile(prog(programme), country(host), vintage=2025, authorised=True, adjusted=True,
+                                         as_of=TODAY),
+                   scheme("nz-ets"))
+    assert path is None or path.verdict == NOT_RECOGNISED
+
+
+def test_eu_ets_accepts_no_international_credits_since_2021(engine: PathEngine) -> None:
+    now = path_to(engine, CreditProfile(prog("cdm"), country("IN"), as_of=TODAY), scheme("eu-ets"))
+    assert now is None or now.verdict == NOT_RECOGNISED
+
+
+def test_safeguard_mechanism_accepts_accus_not_foreign_credits(engine: PathEngine) -> None:
+    accu = path_to(engine, CreditProfile(prog("accu"), country("AU"), as_of=TODAY), scheme("au-safeguard"))
+    assert accu is not None and accu.verdict in (ELIGIBLE, CONDITIONAL)
+    verra = path_to(engine, CreditProfile(prog("verra"), country("AU"), as_of=TODAY), scheme("au-safeguard"))
+    assert verra is None or verra.verdict == NOT_RECOGNISED
+
+
+def test_a_governmental_programme_issues_only_at_home(engine: PathEngine) -> None:
+    found = engine.find(CreditProfile(prog("ccer"), country("TH"), as_of=TODAY))
+    assert all(p.verdict == NOT_RECOGNISED for p in found)
+
+
+# METI (July 2025): from FY2026 GX-ETS accepts J-Credits and JCM credits (10%); Thailand is a JCM partner.
+def test_jcm_credit_from_thailand_counts_in_japans_gx_ets(engine: PathEngine) -> None:
+    path = path_to(engine, CreditProfile(prog("jcm"), country("TH"), as_of=TODAY), scheme("jp-gx-ets"))
+    assert path is not None and path.verdict in (ELIGIBLE, CONDITIONAL), path
+
+
+# -- Bad input ----------------------------------------------------------------------------------------------
+def test_unknown_names_get_close_matches(kg: KnowledgeGraph) -> None:
+    with pytest.raises(UsageError, match="did you mean: verra"):
+        make_profile(kg.projection, "vera", "ID")
+    with pytest.raises(UsageError, match="unknown host"):
+        make_profile(kg.projection, "verra", "XQ")
+
+
+def test_a_profile_that_contradicts_itself_is_refused(kg: KnowledgeGraph) -> None:
+    with pytest.raises(UsageError, match="contradicts itself"):
+        make_profile(kg.projection, "gold-standard", "BT", methodology="VM0042")
+
+
+# -- Ranking ------------------------------------------------------------------------------------------------
+def test_results_are_ranked_by_verdict(engine: PathEngine) -> None:
+    found = engine.find(CreditProfile(prog("verra"), country("BT"), as_of=TODAY))
+    ranks = [VERDICT_RANK[p.verdict] for p in found]
+    assert ranks == sorted(ranks)
+    assert all(p.sources for p in found if p.verdict != NOT_RECOGNISED)
+
+
+# -- Properties: adding an agreement never removes a pathway; ending one never adds one ---------------------
+def with_agreement(p: Projection, info: AgreementInfo) -> Projection:
+    q = copy.copy(p)
+    q.agreements_between = {k: list(v) for k, v in p.agreements_between.items()}
+    q.agreements_between.setdefault(info.jurisdictions, []).append(info)
+    return q
+
+
+def ended(p: Projection, on: dt.date) -> Projection:
+    q = copy.copy(p)
+    q.agreements_between = {k: [dataclasses.replace(a, events=(*a.events, (on, "terminated"))) for a in v]
+                            for k, v in p.agreements_between.items()}
+    q.graph = p.graph.copy()
+    for _, _, data in q.graph.edges(data=True):
+        if data.get("kind") == "mra":
+            a = data["agreement"]
+            data["agreement"] = dataclasses.replace(a, events=(*a.events, (on, "terminated")))
+    return q
+
+
+HOSTS = ["BT", "KE", "TH", "ID", "GH", "MY", "PH", "VN", "BR", "IN"]
+PROGRAMMES = ["verra", "gold-standard", "gcc", "plan-vivo", "acr", "art-trees", "jcm", "cdm"]
+
+
+def rank_map(engine: PathEngine, profile: CreditProfile) -> dict[str, int]:
+    return {p.target: VERDICT_RANK[p.verdict] for p in engine.find(profile)}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(host=st.sampled_from(HOSTS), programme=st.sampled_from(PROGRAMMES), buyer=st.sampled_from(["SG", "CH", "JP"]),
+       kind=st.sampled_from(["ImplementationAgreement", "Article6MOU", "JCMPartnership"]),
+       authorised=st.sampled_from([None, True, False]))
+def test_adding_an_agreement_never_removes_a_pathway(kg: KnowledgeGraph, host: str, programme: str, buyer: str,
+                                                     kind: str, authorised: bool | None) -> None:
+    p = kg.projection
+    profile = CreditProfile(prog(programme), country(host), authorised=authorised, as_of=TODAY)
+    new = AgreementInfo(iri=f"{ID}agreement/test-new", label="test", kind=kind,
+                        parties=frozenset({country(host), country(buyer)}),
+                        jurisdictions=frozenset({country(host), country(buyer)}),
+                        events=((dt.date(2024, 1, 1), "signed"),), sources=(), confidence="confirmed")
+    before = rank_map(PathEngine(p), profile)
+    after = rank_map(PathEngine(with_agreement(p, new)), profile)
+    for target, rank in before.items():
+        assert after.get(target, 99) <= rank, (target, rank, after.get(target))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(host=st.sampled_from(HOSTS), programme=st.sampled_from(PROGRAMMES),
+       authorised=st.sampled_from([None, True]))
+def test_ending_agreements_never_adds_a_pathway(kg: KnowledgeGraph, host: str, programme: str,
+                                               authorised: bool | None) -> None:
+    p = kg.projection
+    profile = CreditProfile(prog(programme), country(host), authorised=authorised, adjusted=authorised, as_of=TODAY)
+    before = rank_map(PathEngine(p), profile)
+    after = rank_map(PathEngine(ended(p, dt.date(2026, 1, 1))), profile)
+    for target, rank in after.items():
+        if rank < VERDICT_RANK[NOT_RECOGNISED]:
+            assert before.get(target, 99) <= rank, (target, rank, before.get(target))
