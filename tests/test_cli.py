@@ -168,3 +168,53 @@ def test_failed_build_leaves_no_files(tmp_path: Path) -> None:
     assert "build refused" in out.stderr
     assert not out_dir.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_paths_text_shows_hops_and_sources() -> None:
+    out = run("paths", "--programme", "gold-standard", "--host", "ID")
+    assert out.returncode == 0, out.stderr
+    assert "ELIGIBLE" in out.stdout
+    assert "mutual recognition agreement" in out.stdout
+    assert "sources:" in out.stdout and "kompas" in out.stdout.lower()
+
+
+def test_paths_json_schema() -> None:
+    out = run("paths", "-p", "verra", "--host", "BT", "--to", "sg-carbon-tax", "--not-authorised", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["schema_version"] == 1
+    assert data["profile"]["authorised"] is False
+    [path] = data["pathways"]
+    assert set(path) >= {"target", "target_label", "verdict", "hops", "unmet", "reasons", "sources", "strength"}
+    assert path["verdict"] == "not recognised"
+    assert all({"kind", "source", "target", "via", "label", "conditions", "sources"} <= set(h) for h in path["hops"])
+
+
+def test_paths_as_of_changes_the_answer() -> None:
+    before = run("paths", "-p", "gcc", "--host", "ID", "--to", "spe-grk", "--as-of", "2025-09-15", "--format", "json")
+    after = run("paths", "-p", "gcc", "--host", "ID", "--to", "spe-grk", "--as-of", "2025-09-16", "--format", "json")
+    assert json.loads(before.stdout)["pathways"] == []
+    assert json.loads(after.stdout)["pathways"][0]["verdict"] == "eligible"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-p", "vera", "--host", "ID"], "did you mean: verra"),
+    (["-p", "verra", "--host", "XQ"], "unknown host"),
+    (["-p", "gold-standard", "--host", "BT", "-m", "VM0042"], "contradicts itself"),
+    (["-p", "verra", "--host", "BT", "--as-of", "21/11/2026"], "--as-of must be a date"),
+    (["-p", "verra", "--host", "BT", "--to", "nz-etz"], "did you mean: nz-ets"),
+])
+def test_paths_bad_input_exits_2(args: list[str], message: str) -> None:
+    out = run("paths", *args)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_matrix_csv_covers_every_programme_and_country() -> None:
+    out = run("matrix", "--reachable-only")
+    assert out.returncode == 0, out.stderr
+    rows = out.stdout.splitlines()
+    assert rows[0] == "programme,host,target,verdict,note"
+    assert "programme/gold-standard,jurisdiction/ID,programme/spe-grk,eligible," in out.stdout
+    assert all(",not recognised," not in r for r in rows[1:])

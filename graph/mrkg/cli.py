@@ -73,6 +73,8 @@ def validate_cmd(
 
         result = hermit_consistency(kg.merged())
         typer.echo(result.message, err=fmt is TextOrJson.json)
+        if result.status == "error":
+            raise typer.Exit(2)
         failed = failed or result.status == "inconsistent"
     raise typer.Exit(1 if failed else 0)
 

@@ -8,7 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import owlrl
-from rdflib import Graph
+from rdflib import RDFS, XSD, Graph, Literal, URIRef
+
+# Datatypes outside the OWL 2 datatype map (HermiT refuses them); their values carry no OWL semantics here.
+NON_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.time, XSD.duration}
+
+
+def owl2_view(graph: Graph) -> Graph:
+    """The graph without literals and ranges of datatypes that OWL 2 reasoners do not support."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in NON_OWL2_DATATYPES:
+            continue
+        if p == RDFS.range and isinstance(o, URIRef) and o in NON_OWL2_DATATYPES:
+            continue
+        out.add((s, p, o))
+    return out
 
 
 def materialise(graph: Graph) -> Graph:
@@ -23,7 +38,7 @@ def materialise(graph: Graph) -> Graph:
 
 @dataclass
 class ReasonerResult:
-    status: str  # "consistent" | "inconsistent" | "skipped"
+    status: str  # "consistent" | "inconsistent" | "skipped" | "error"
     message: str
 
 
@@ -36,7 +51,7 @@ def hermit_consistency(graph: Graph) -> ReasonerResult:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "merged.nt"
-        graph.serialize(destination=path, format="nt", encoding="utf-8")
+        owl2_view(graph).serialize(destination=path, format="nt", encoding="utf-8")
         world = owlready2.World()  # a fresh world per check, never the global default
         onto = world.get_ontology(path.as_uri()).load()
         try:
@@ -44,6 +59,9 @@ def hermit_consistency(graph: Graph) -> ReasonerResult:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as err:
             return ReasonerResult("inconsistent", f"the ontology and data are inconsistent: {err}")
+        except owlready2.OwlReadyJavaError as err:
+            first = next((ln for ln in str(err).splitlines() if "Exception" in ln), str(err)[:300])
+            return ReasonerResult("error", f"HermiT could not run: {first}")
         finally:
             world.close()
     return ReasonerResult("consistent", "HermiT found the ontology and data consistent")

@@ -76,12 +76,17 @@ def _files_of(kg: KnowledgeGraph, node: Node) -> list[str]:
     return sorted(kg.display_path(p) for p in kg.data.origins.get(node, ()))
 
 
-def focus_subgraph(data: Graph, focus: Collection[Node]) -> Graph:
+def focus_subgraph(part: loader.Part, focus: Collection[Node]) -> Graph:
     """The focus nodes' own triples (with their blank-node closures) plus the types of what they refer to.
 
     pySHACL's own ``focus_nodes`` option also filters the nodes of nested shapes (sh:node, sh:or), which
-    silently passes bad values; validating this small graph instead keeps every constraint in force.
+    silently passes bad values; validating this small graph instead keeps every constraint in force. Built
+    from the parsed triples, so checking one file does not convert the whole data set to rdflib.
     """
+    by_subject: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for t in part.triples:
+        triple = (loader.to_rdflib(t.subject), loader.to_rdflib(t.predicate), loader.to_rdflib(t.object))
+        by_subject.setdefault(triple[0], []).append(triple)
     sub = Graph()
     todo, seen = list(focus), set()
     while todo:
@@ -89,18 +94,20 @@ def focus_subgraph(data: Graph, focus: Collection[Node]) -> Graph:
         if node in seen:
             continue
         seen.add(node)
-        for p, o in data.predicate_objects(node):
-            sub.add((node, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-            elif isinstance(o, URIRef):
-                for t in data.objects(o, RDF.type):
-                    sub.add((o, RDF.type, t))
+        for triple in by_subject.get(node, ()):
+            sub.add(triple)
+            obj = triple[2]
+            if isinstance(obj, BNode):
+                todo.append(obj)
+            elif isinstance(obj, URIRef):
+                for s2, p2, o2 in by_subject.get(obj, ()):
+                    if p2 == RDF.type:
+                        sub.add((s2, p2, o2))
     return sub
 
 
 def shacl_findings(kg: KnowledgeGraph, focus: Collection[Node] | None) -> list[Violation]:
-    data = kg.rdflib_data if focus is None else focus_subgraph(kg.rdflib_data, focus)
+    data = kg.rdflib_data if focus is None else focus_subgraph(kg.data, focus)
     data_graph = data + kg.rdflib_ontology  # the ontology carries rdfs:subClassOf for targets
     _, results, _ = shacl_validate(
         data_graph, shacl_graph=kg.rdflib_shapes, inference="none", abort_on_first=False,
