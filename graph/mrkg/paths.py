@@ -8,6 +8,7 @@ checked against the credit profile as they are reached (never by listing all pat
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -94,6 +95,19 @@ class PathEngine:
     def __init__(self, projection: Projection) -> None:
         self.p = projection
         self.g = projection.graph
+        # Indexes built once, so a query touches only the rules and agreements that concern it.
+        self._rules_for: dict[tuple[str, str], list[RuleInfo]] = defaultdict(list)
+        self._listed: dict[str, list[RuleInfo]] = defaultdict(list)
+        for prog, scheme, data in self.g.edges(data=True):
+            if data.get("kind") == "rule":
+                rule = data["rule"]
+                self._rules_for[(prog, scheme)].append(rule)
+                if rule.host_constraint == "hostListed":
+                    self._listed[scheme].append(rule)
+        for scheme in projection.schemes():
+            self._listed[scheme] += [r for r in self.g.nodes[scheme]["open_rules"]
+                                     if r.host_constraint == "hostListed"]
+        self._agreement_cache: dict[tuple[str, str, frozenset[str], dt.date], tuple[Hop | None, str]] = {}
 
     # -- public API ------------------------------------------------------------------------------------
     def find(self, profile: CreditProfile, targets: Iterable[str] | None = None) -> list[Pathway]:
@@ -167,8 +181,7 @@ class PathEngine:
     def _scheme_outcome(self, scheme: str, prog: str, profile: CreditProfile, hops: list[Hop],
                         strength: int) -> Outcome | None:
         node = self.g.nodes[scheme]
-        rules: list[RuleInfo] = [d["rule"] for _, _, d in self.g.out_edges(prog, data=True)
-                                 if d.get("kind") == "rule" and d["rule"].scheme == scheme]
+        rules: list[RuleInfo] = list(self._rules_for.get((prog, scheme), ()))
         rules += [r for r in node["open_rules"] if not r.requires_host_list or r.accepts_programmes]
         frameworks = [r for r in node["open_rules"] if r.requires_host_list]
         rules = [r for r in rules if r.valid(profile.as_of)]
@@ -180,8 +193,9 @@ class PathEngine:
                 NOT_RECOGNISED, hops, [], [f"{self.p.label(scheme)} has no rule accepting "
                                            f"{self.p.label(prog)} credits on {profile.as_of}"], 0)
         outcomes = []
+        host_list: dict[str, Outcome | str | None] = {}  # the host-list part, evaluated once per scheme
         for fw in frameworks:
-            outcomes.append(self._framework(fw, scheme, prog, profile, hops, strength))
+            outcomes.append(self._framework(fw, scheme, prog, profile, hops, strength, host_list))
         for rule in rules:
             outcomes.append(self._evaluate(rule, prog, profile, hops, strength))
         best = min(outcomes, key=lambda o: (VERDICT_RANK[o.verdict], -o.strength, len(o.hops)))
@@ -191,31 +205,39 @@ class PathEngine:
         return best
 
     def _framework(self, fw: RuleInfo, scheme: str, prog: str, profile: CreditProfile, hops: list[Hop],
-                   strength: int) -> Outcome:
+                   strength: int, host_list: dict[str, Outcome | str | None]) -> Outcome:
         """A framework rule that needs the host's own eligibility list: framework AND one list rule."""
         base = self._evaluate(fw, prog, profile, hops, strength)
         if base.verdict == NOT_RECOGNISED:
             return base
-        lists = [r for r in self.g.nodes[scheme]["open_rules"] + [
-            d["rule"] for _, _, d in self.g.out_edges(prog, data=True) if d.get("kind") == "rule"]
-            if r.scheme == scheme and r.host_constraint == "hostListed" and r.valid(profile.as_of)
-            and self._host_in(profile.host, r.accepts_hosts)]
-        if not lists:
+        if "part" not in host_list:
+            host_list["part"] = self._host_list_part(scheme, prog, profile, strength)
+        best = host_list["part"]
+        if best is None:
             return Outcome(CONDITIONAL, base.hops, [*base.unmet,
                            f"a place on the eligibility list agreed with {self.p.label(profile.host)} "
                            "(that list is not recorded in mrkg)"], [], base.strength, base.limit)
-        mine = [r for r in lists if prog in r.accepts_programmes]
-        if not mine:
-            listed = sorted({self.p.label(x) for r in lists for x in r.accepts_programmes})
-            return Outcome(NOT_RECOGNISED, base.hops, [], [
-                f"{self.p.label(prog)} is not on {self.p.label(profile.host)}'s eligibility list for "
-                f"{self.p.label(scheme)} (listed: {', '.join(listed)})"], base.strength)
-        best = min((self._evaluate(r, prog, profile, [], strength) for r in mine),
-                   key=lambda o: VERDICT_RANK[o.verdict])
+        if isinstance(best, str):
+            return Outcome(NOT_RECOGNISED, base.hops, [], [best], base.strength)
         verdict = max(base.verdict, best.verdict, key=VERDICT_RANK.__getitem__)
         return Outcome(verdict, [*base.hops[:-1], *best.hops[:-1], _merge_rule_hops(base.hops[-1], best.hops[-1])],
                        _dedupe([*base.unmet, *best.unmet]), best.reasons, min(base.strength, best.strength),
                        base.limit or best.limit)
+
+    def _host_list_part(self, scheme: str, prog: str, profile: CreditProfile, strength: int) -> Outcome | str | None:
+        """The best list rule for this host and programme; a reason if the host's list leaves the programme
+        out; None if no list is recorded for the host."""
+        lists = [r for r in self._listed.get(scheme, ())
+                 if r.valid(profile.as_of) and self._host_in(profile.host, r.accepts_hosts)]
+        if not lists:
+            return None
+        mine = [r for r in lists if prog in r.accepts_programmes]
+        if not mine:
+            listed = sorted({self.p.label(x) for r in lists for x in r.accepts_programmes})
+            return (f"{self.p.label(prog)} is not on {self.p.label(profile.host)}'s eligibility list for "
+                    f"{self.p.label(scheme)} (listed: {', '.join(listed)})")
+        return min((self._evaluate(r, prog, profile, [], strength) for r in mine),
+                   key=lambda o: VERDICT_RANK[o.verdict])
 
     def _evaluate(self, rule: RuleInfo, prog: str, profile: CreditProfile, hops: list[Hop],
                   strength: int) -> Outcome:
@@ -339,6 +361,12 @@ class PathEngine:
 
     def _agreement_hop(self, profile: CreditProfile, buyer: str, kinds: frozenset[str]) -> tuple[Hop | None, str]:
         """The strongest active agreement of a required kind between host and buyer, or why there is none."""
+        key = (profile.host, buyer, kinds, profile.as_of)
+        if key not in self._agreement_cache:
+            self._agreement_cache[key] = self._find_agreement(profile, buyer, kinds)
+        return self._agreement_cache[key]
+
+    def _find_agreement(self, profile: CreditProfile, buyer: str, kinds: frozenset[str]) -> tuple[Hop | None, str]:
         kinds = kinds or frozenset({"ImplementationAgreement"})
         found = [a for a in self.p.agreements_between.get(frozenset({profile.host, buyer}), [])
                  if a.kind in kinds or (a.kind == "Article6Agreement" and "Article6Agreement" in kinds)]
