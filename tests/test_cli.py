@@ -138,12 +138,26 @@ def test_build_writes_downloads(tmp_path: Path) -> None:
     out = run("build", str(out_dir))
     assert out.returncode == 0, out.stderr
     names = sorted(p.name for p in out_dir.iterdir())
-    assert names == ["mrkg.jsonld", "mrkg.nt", "mrkg.ttl"]
+    assert {"mrkg.jsonld", "mrkg.nt", "mrkg.ttl", "mrkg.nq", "void.ttl", "csv"} <= set(names)
     from rdflib import Graph
 
     nt = Graph().parse(out_dir / "mrkg.nt")
     ttl = Graph().parse(out_dir / "mrkg.ttl")
-    assert len(nt) == len(ttl) > 2000
+    jsonld = Graph().parse(out_dir / "mrkg.jsonld")
+    assert len(nt) == len(ttl) == len(jsonld) > 2000
+    void = Graph().parse(out_dir / "void.ttl")
+    triples = next(void.objects(None, __import__("rdflib").URIRef("http://rdfs.org/ns/void#triples")))
+    assert int(triples) == len(nt)
+    import csv
+
+    with (out_dir / "csv" / "Country.csv").open() as f:
+        countries = list(csv.DictReader(f))
+    assert len(countries) == 249 and {"iri", "rdfs:label", "mrkg:isoAlpha2"} <= set(countries[0])
+    with (out_dir / "csv" / "Agreement.csv").open() as f:
+        agreements = {row["iri"] for row in csv.DictReader(f)}
+    assert "https://w3id.org/mrkg/id/agreement/sg-th-ia-2025" in agreements
+    html = (out_dir / "ontology.html").read_text()  # pyLODE documentation of the ontology
+    assert "ImplementationAgreement" in html and "Mutual recognition agreement" in html
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no temporary left over
 
 
@@ -218,3 +232,14 @@ def test_matrix_csv_covers_every_programme_and_country() -> None:
     assert rows[0] == "programme,host,target,verdict,note"
     assert "programme/gold-standard,jurisdiction/ID,programme/spe-grk,eligible," in out.stdout
     assert all(",not recognised," not in r for r in rows[1:])
+
+
+def test_saved_query_with_parameter() -> None:
+    out = run("query", "mras-by-programme", "--param", "programme=gcc", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["agreement,jurisdiction,recognisedAs,signed",
+                                       "https://w3id.org/mrkg/id/agreement/id-gcc-mra-2025,ID,spe-grk,2025-09-16"]
+    listed = run("query", "--list")
+    assert "mras-by-programme" in listed.stdout
+    bad = run("query", "mras-by-programme", "--param", "programme")
+    assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr

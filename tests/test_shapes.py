@@ -67,7 +67,8 @@ def test_shapes_conform_to_shacl_for_shacl() -> None:
 def test_every_constraint_has_a_message() -> None:
     graph = shapes_graph()
     constraint_params = [SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH.pattern, SH["or"],
-                         SH.xone, SH.minInclusive, SH.maxInclusive, SH.lessThanOrEquals, SH.node, SH.minLength]
+                         SH.xone, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.lessThanOrEquals,
+                         SH.node, SH.minLength]
     missing = []
     for shape in set(graph.subjects(RDF.type, SH.PropertyShape)) | set(graph.subjects(RDF.type, SH.NodeShape)) \
             | set(graph.subjects(RDF.type, SH.SPARQLConstraint)):

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__, loader
 from .errors import MrkgError
+
+if TYPE_CHECKING:
+    from .graph import KnowledgeGraph
 
 app = typer.Typer(
     name="mrkg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -46,10 +50,16 @@ def _root(
     """mrkg command line."""
 
 
-def _load(extra: list[Path] | None = None, bundled: bool = True):
+def _load(extra: list[Path] | None = None, bundled: bool = True, endpoint: str | None = None) -> KnowledgeGraph:
     from .graph import KnowledgeGraph  # deferred: keeps --help and --version fast
 
+    if endpoint:
+        return KnowledgeGraph.remote(endpoint)
     return KnowledgeGraph.load(extra=extra or [], bundled=bundled)
+
+
+EndpointOption = Annotated[str | None, typer.Option(
+    "--endpoint", help="Query a remote SPARQL 1.1 endpoint holding the build (mrkg.nq) instead of the bundle.")]
 
 
 @app.command("validate")
@@ -81,12 +91,33 @@ def validate_cmd(
 
 @app.command("query")
 def query_cmd(
-    query: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
+    query: Annotated[str | None, typer.Argument(
+        help="A SPARQL query, the path of a .rq file, or the name of a saved query (see --list).")] = None,
+    params: Annotated[list[str] | None, typer.Option(
+        "--param", help="A saved query's parameter as NAME=VALUE (repeatable).")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries and their parameters.")] = False,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run a read-only SPARQL query over the ontology and data (common prefixes are predeclared)."""
-    text = loader.read_text(Path(query)) if query.endswith((".rq", ".sparql")) else query
-    result = _load().query(text)
+    from . import queries
+
+    if list_saved:
+        for saved in queries.saved_queries().values():
+            args = " ".join(f"[--param {p.name}={p.default or '...'}]" for p in saved.params)
+            typer.echo(f"{saved.name} {args}\n    {saved.question}")
+        return
+    if query is None:
+        raise MrkgError("give a query, a .rq file or a saved query name (mrkg query --list)")
+    if query.endswith((".rq", ".sparql")) and Path(query).exists():
+        text = queries.parse(Path(query)).bind(queries.parse_params(params or []))
+    elif re.fullmatch(r"[a-z0-9-]+", query):
+        text = queries.get(query).bind(queries.parse_params(params or []))
+    else:
+        if params:
+            raise MrkgError("--param applies to saved queries and .rq files, not to inline SPARQL")
+        text = query
+    result = _load(endpoint=endpoint).query(text)
     out = {TableFormat.table: result.to_table, TableFormat.csv: result.to_csv,
            TableFormat.json: result.to_json}[fmt]()
     typer.echo(out.rstrip("\n"))
@@ -97,11 +128,12 @@ def show_cmd(
     ident: Annotated[str, typer.Argument(help="An entity: full IRI, kind/slug (agreement/sg-th-ia-2025), "
                                               "or a slug, code or name (SG, verra, ACM0002).")],
     fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Show one entity with its facts, events and sources."""
     from dataclasses import asdict
 
-    entity = _load().entity(ident)
+    entity = _load(endpoint=endpoint).entity(ident)
     typer.echo(json.dumps(asdict(entity), indent=1) if fmt is TextOrJson.json else entity.to_text())
 
 
@@ -140,11 +172,12 @@ def paths_cmd(
     to: Annotated[list[str] | None, typer.Option("--to", help="Only these targets (scheme or programme slug).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Read the graph as of this date (YYYY-MM-DD).")] = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Where can this credit be recognised, through what, on which conditions, and if not, why not."""
     from .paths import make_profile, render_paths, resolve_targets
 
-    kg = _load()
+    kg = _load(endpoint=endpoint)
     profile = make_profile(kg.projection, programme, host, methodology=methodology, sector=sector,
                            vintage=vintage, authorised=authorised, adjusted=adjusted, as_of=_as_of(as_of))
     targets = resolve_targets(kg.projection, to) if to else None
@@ -172,6 +205,7 @@ def matrix_cmd(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Read the graph as of this date (YYYY-MM-DD).")] = None,
     fmt: Annotated[MatrixFormat, typer.Option("--format", help="Output format.")] = MatrixFormat.csv,
     reachable: Annotated[bool, typer.Option("--reachable-only", help="Leave out 'not recognised' cells.")] = False,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Every programme x every host country -> every target, with verdicts (the same engine as paths)."""
     import csv
@@ -180,7 +214,7 @@ def matrix_cmd(
     from .paths import NOT_RECOGNISED, matrix
     from .store import compact
 
-    kg = _load()
+    kg = _load(endpoint=endpoint)
     cells = [c for c in matrix(kg.engine, _as_of(as_of)) if not reachable or c.verdict != NOT_RECOGNISED]
     if fmt is MatrixFormat.json:
         typer.echo(json.dumps({"schema_version": 1, "cells": [asdict(c) for c in cells]}, indent=0))
@@ -189,6 +223,78 @@ def matrix_cmd(
     writer.writerow(["programme", "host", "target", "verdict", "note"])
     for c in cells:
         writer.writerow([compact(c.programme), compact(c.host), compact(c.target), c.verdict, c.note])
+
+
+@app.command("upload")
+def upload_cmd(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The store's SPARQL query endpoint (…/query).")],
+    store: Annotated[str | None, typer.Option(
+        "--store", help="Its Graph Store Protocol address; default: /store beside the query endpoint.")] = None,
+) -> None:
+    """Load the validated graph (named graphs as in mrkg.nq) into a running SPARQL store."""
+    from .remote import store_url_for, upload
+
+    kg = _load()
+    report = kg.validate()
+    if not report.conforms:
+        raise MrkgError("upload refused: the data does not validate\n" + report.to_text(), exit_code=1)
+    target = store or store_url_for(endpoint)
+    upload(kg.store.dump_nquads(), target)
+    typer.echo(f"loaded {len(kg.store)} quads into {target}")
+
+
+@app.command("serve")
+def serve_cmd(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
+    timeout: Annotated[int, typer.Option("--timeout", help="Per-query time limit in seconds.")] = 10,
+    location: Annotated[Path | None, typer.Option(
+        "--location", help="Keep the server's database in this folder (default: a temporary one).")] = None,
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol on 127.0.0.1 (the Oxigraph server).
+
+    /query (GET, POST; JSON, XML, CSV, TSV results; Turtle for CONSTRUCT/DESCRIBE), a query page at /.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise MrkgError("the Oxigraph server is missing: pip install oxigraph")
+    kg = _load()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = location or Path(tmp) / "db"
+        dump = Path(tmp) / "mrkg.nq"
+        loader.write_bytes(dump, kg.store.dump_nquads())
+        subprocess.run([binary, "load", "--location", str(db), "--file", str(dump)], check=True,
+                       capture_output=True)
+        typer.echo(f"serving {len(kg.store)} quads read-only at http://127.0.0.1:{port}/query "
+                   f"(query page: http://127.0.0.1:{port}/; time limit {timeout} s); Ctrl-C stops", err=True)
+        try:
+            code = subprocess.call([binary, "serve-read-only", "--location", str(db), "--bind",
+                                    f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(timeout)])
+        except KeyboardInterrupt:
+            code = 0
+    raise typer.Exit(code)
+
+
+@app.command("explore")
+def explore_cmd(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8501,
+    headless: Annotated[bool, typer.Option("--headless/--browser", help="Do not open a browser.")] = True,
+) -> None:
+    """Start the explorer (Streamlit) on 127.0.0.1."""
+    import subprocess
+
+    from . import resources
+
+    app_file = resources.root() / "app" / "Home.py"
+    if not app_file.is_file():
+        raise MrkgError(f"the explorer is not installed here ({app_file} is missing)")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", str(headless).lower(),
+           "--browser.gatherUsageStats", "false"]
+    raise typer.Exit(subprocess.call(cmd))
 
 
 def main() -> None:

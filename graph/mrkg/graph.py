@@ -48,6 +48,15 @@ class KnowledgeGraph:
             data=loader.read_part(files),
         )
 
+    @classmethod
+    def remote(cls, endpoint: str) -> KnowledgeGraph:
+        """A graph whose queries, entity look-ups and pathway input run against a remote SPARQL store."""
+        from .remote import RemoteStore
+
+        kg = cls(ontology=loader.read_part(resources.ontology_files()), shapes=loader.Part(), data=loader.Part())
+        kg.__dict__["store"] = RemoteStore(endpoint)
+        return kg
+
     # -- views -----------------------------------------------------------------------------------------
     @cached_property
     def store(self) -> Store:

@@ -47,6 +47,7 @@ class MRKG(DefinedNamespace):
     ImplementationAgreement: URIRef
     IndependentStandard: URIRef
     InternationalMechanism: URIRef
+    Issuance: URIRef
     JCMPartnership: URIRef
     Jurisdiction: URIRef
     LetterOfIntent: URIRef
@@ -58,8 +59,10 @@ class MRKG(DefinedNamespace):
     MutualRecognitionAgreement: URIRef
     OffsettingScheme: URIRef
     Organisation: URIRef
+    Project: URIRef
     RegionalBloc: URIRef
     RegionalInitiative: URIRef
+    Retirement: URIRef
     Sector: URIRef
     SectorGroups: URIRef
     SectoralScopes: URIRef
@@ -98,6 +101,7 @@ class MRKG(DefinedNamespace):
     groupWaste: URIRef
     hasEvent: URIRef
     homepage: URIRef
+    host: URIRef
     hostAgreementPartner: URIRef
     hostAny: URIRef
     hostConstraint: URIRef
@@ -106,6 +110,8 @@ class MRKG(DefinedNamespace):
     isoAlpha2: URIRef
     isoAlpha3: URIRef
     isoNumeric: URIRef
+    issuedFor: URIRef
+    issuedOn: URIRef
     jurisdiction: URIRef
     maxShare: URIRef
     member: URIRef
@@ -121,14 +127,20 @@ class MRKG(DefinedNamespace):
     precisionMonth: URIRef
     precisionYear: URIRef
     programme: URIRef
+    quantity: URIRef
     recognisedAs: URIRef
     recognisedProgramme: URIRef
+    registeredUnder: URIRef
+    registryId: URIRef
     registryName: URIRef
     replaces: URIRef
     requiresAgreementKind: URIRef
     requiresAuthorisation: URIRef
     requiresCorrespondingAdjustment: URIRef
     requiresHostList: URIRef
+    retiredFor: URIRef
+    retiredOn: URIRef
+    retires: URIRef
     ruleOf: URIRef
     scope01: URIRef
     scope02: URIRef
@@ -163,8 +175,10 @@ class MRKG(DefinedNamespace):
     stageTerminated: URIRef
     supersedes: URIRef
     unitType: URIRef
+    usesMethodology: URIRef
     validFrom: URIRef
     validTo: URIRef
     version: URIRef
+    vintage: URIRef
     vintageFrom: URIRef
     vintageTo: URIRef

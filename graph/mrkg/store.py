@@ -142,6 +142,10 @@ class Store:
     def __len__(self) -> int:
         return len(self._store)
 
+    def dump_nquads(self) -> bytes:
+        """Every quad, in the named graphs queries expect (for loading into another SPARQL store)."""
+        return self._store.dump(format=ox.RdfFormat.N_QUADS)
+
     def run(self, sparql: str, *, union: bool = True) -> QueryResult:
         """Run a read-only query. ``union``: the default graph is the union of ontology and data."""
         try:
