@@ -50,6 +50,9 @@ class MRKG(DefinedNamespace):
     Issuance: URIRef
     JCMPartnership: URIRef
     Jurisdiction: URIRef
+    LabelDecision: URIRef
+    LabelOutcome: URIRef
+    LabelOutcomes: URIRef
     LetterOfIntent: URIRef
     MarketCooperationAgreement: URIRef
     Membership: URIRef
@@ -60,6 +63,8 @@ class MRKG(DefinedNamespace):
     OffsettingScheme: URIRef
     Organisation: URIRef
     Project: URIRef
+    QualityLabel: URIRef
+    QualityLabels: URIRef
     RegionalBloc: URIRef
     RegionalInitiative: URIRef
     Retirement: URIRef
@@ -87,6 +92,8 @@ class MRKG(DefinedNamespace):
     creditingStartFrom: URIRef
     date: URIRef
     datePrecision: URIRef
+    decidedOn: URIRef
+    decisionBy: URIRef
     derivedFrom: URIRef
     evidence: URIRef
     excludesMethodology: URIRef
@@ -113,20 +120,30 @@ class MRKG(DefinedNamespace):
     issuedFor: URIRef
     issuedOn: URIRef
     jurisdiction: URIRef
+    labelCCP: URIRef
+    labelOutcome: URIRef
+    labelSubject: URIRef
     maxShare: URIRef
     member: URIRef
     methodologyActive: URIRef
+    methodologyCategory: URIRef
     methodologyInactive: URIRef
     methodologyLegacy: URIRef
     methodologyPublishedBefore: URIRef
     methodologyReplaced: URIRef
     methodologyStatus: URIRef
     operator: URIRef
+    outcomeApproved: URIRef
+    outcomeApprovedWithConditions: URIRef
+    outcomeEligible: URIRef
+    outcomeEligibleWithConditions: URIRef
+    outcomeRejected: URIRef
     party: URIRef
     precisionDay: URIRef
     precisionMonth: URIRef
     precisionYear: URIRef
     programme: URIRef
+    qualityLabel: URIRef
     quantity: URIRef
     recognisedAs: URIRef
     recognisedProgramme: URIRef
