@@ -76,8 +76,9 @@ def class_table(kg: KnowledgeGraph, cls: str) -> tuple[str, int]:
 
 def describe(kg: KnowledgeGraph, counts: dict[str, int], triples: int) -> str:
     """DCAT dataset and VoID statistics: version, licence, triple and entity counts, newest source date."""
-    newest = kg.store.select("""SELECT (MAX(?d) AS ?newest) WHERE {
-        ?s a mrkg:Source ; dcterms:issued ?d . FILTER (DATATYPE(?d) = xsd:date) }""")[0]
+    from .catalog import overview
+
+    newest = overview(kg).newest_source_date
     partitions = "\n".join(
         f"    void:classPartition [ void:class mrkg:{cls} ; void:entities {n} ] ;" for cls, n in counts.items())
     dists = "\n".join(
@@ -100,7 +101,7 @@ def describe(kg: KnowledgeGraph, counts: dict[str, int], triples: int) -> str:
     void:entities {sum(counts.values())} ;
     void:sparqlEndpoint <http://127.0.0.1:7878/query> ;
     dcterms:temporal [ dcterms:description "date of the newest source" ;
-        dcat:endDate "{term_text(newest.get('newest'))}"^^xsd:date ] ;
+        dcat:endDate "{newest}"^^xsd:date ] ;
 {partitions}
 {dists}
     dcat:landingPage <https://w3id.org/mrkg> .

@@ -642,3 +642,80 @@ def matrix_rows(kg: KnowledgeGraph, as_of: dt.date | None = None, programmes: It
              "host_code": codes.get(c.host, _local(c.host)), "host_label": p.label(c.host), "target": c.target,
              "target_label": p.label(c.target), "verdict": c.verdict, "note": c.note}
             for c in matrix(kg.engine, as_of, programmes, hosts)]
+
+
+# -- coverage report (mrkg stats) ----------------------------------------------------------------------------
+FACT_CLASSES = ("Jurisdiction", "Membership", "Organisation", "CreditingProgramme", "UnitType", "Methodology",
+                "ComplianceScheme", "EligibilityRule", "Agreement", "AgreementEvent", "LabelDecision")
+DATE_PROPERTIES = ("mrkg:date", "mrkg:validFrom", "mrkg:validTo", "mrkg:decidedOn", "mrkg:hasEvent/mrkg:date")
+
+
+@dataclass
+class Stats:
+    """Coverage of the data: counts per class, per programme and per country, confidence, dates."""
+
+    overview: Overview
+    per_programme: list[dict[str, object]]  # programme, methodologies, rules naming it, MRAs, label decisions
+    per_country: list[dict[str, object]]  # country, agreements by kind, total
+    confidence: list[dict[str, object]]  # confidence, count, share
+    undated: list[dict[str, object]]  # class, facts with no date of their own, of how many
+
+    def to_dict(self) -> dict[str, object]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+    def to_text(self) -> str:
+        o = self.overview
+        lines = [f"mrkg {o.version}: {o.data_triples} data triples ({o.triples} with ontology and inferred types), "
+                 f"{o.sources} sources, published {o.oldest_source_date} .. {o.newest_source_date}",
+                 "", "instances per class:"]
+        lines += [f"  {c['label']:<36} {c['count']:>6}" for c in o.counts]
+        lines += ["", "per programme (methodologies / rules naming it / MRAs recognising it / label decisions):"]
+        lines += [f"  {p['programme']:<14} {p['methodologies']:>5} {p['rules']:>5} {p['mras']:>5} {p['labels']:>5}"
+                  for p in self.per_programme]
+        lines += ["", "per country (agreements by kind), top 25:"]
+        for c in self.per_country[:25]:
+            kinds = ", ".join(f"{k} {n}" for k, n in c["kinds"].items())  # type: ignore[union-attr]
+            lines.append(f"  {c['country']:<4} {c['total']:>3}  {kinds}")
+        lines += ["", "fact-bearing nodes per confidence:"]
+        lines += [f"  {c['confidence']:<18} {c['count']:>6}  {float(c['share']):6.1%}" for c in self.confidence]  # type: ignore[arg-type]
+        lines += ["", "facts with no date of their own (class: undated / all):"]
+        lines += [f"  {u['class']:<20} {u['undated']:>5} / {u['total']}" for u in self.undated]
+        return "\n".join(lines)
+
+
+def stats(kg: KnowledgeGraph) -> Stats:
+    programmes = []
+    for r in kg.store.select("""SELECT ?slug
+        (COUNT(DISTINCT ?m) AS ?meths) (COUNT(DISTINCT ?r) AS ?rules) (COUNT(DISTINCT ?a) AS ?mras)
+        (COUNT(DISTINCT ?l) AS ?labels) WHERE {
+          ?p a mrkg:CreditingProgramme ; mrkg:shortName ?slug .
+          OPTIONAL { ?m mrkg:programme ?p } OPTIONAL { ?r mrkg:acceptsProgramme ?p }
+          OPTIONAL { ?a mrkg:recognisedProgramme ?p } OPTIONAL { ?l mrkg:labelSubject ?p }
+        } GROUP BY ?slug ORDER BY DESC(?meths) ?slug"""):
+        programmes.append({"programme": _v(r, "slug"), "methodologies": int(_v(r, "meths")),
+                           "rules": int(_v(r, "rules")), "mras": int(_v(r, "mras")), "labels": int(_v(r, "labels"))})
+    kinds: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in kg.store.select("""SELECT ?code ?kind (COUNT(DISTINCT ?a) AS ?n) WHERE {
+          ?a mrkg:party ?c ; a ?k . ?c a mrkg:Country ; mrkg:isoAlpha2 ?code .
+          ?k rdfs:subClassOf+ mrkg:Agreement .
+          FILTER NOT EXISTS { ?a a ?sub . ?sub rdfs:subClassOf ?k . FILTER (?sub != ?k) }
+          BIND (STRAFTER(STR(?k), "#") AS ?kind) } GROUP BY ?code ?kind"""):
+        kinds[_v(r, "code")][_v(r, "kind")] = int(_v(r, "n"))
+    countries = sorted(({"country": c, "total": sum(k.values()), "kinds": dict(sorted(k.items()))}
+                        for c, k in kinds.items()), key=lambda d: (-int(d["total"]), str(d["country"])))  # type: ignore[call-overload]
+    conf_rows = kg.store.select("""SELECT ?conf (COUNT(DISTINCT ?n) AS ?count) WHERE {
+          GRAPH <urn:mrkg:data> { ?n mrkg:confidence ?c } ?c skos:notation ?conf } GROUP BY ?conf ORDER BY ?conf""")
+    total = sum(int(_v(r, "count")) for r in conf_rows) or 1
+    confidence = [{"confidence": _v(r, "conf"), "count": int(_v(r, "count")), "share": int(_v(r, "count")) / total}
+                  for r in conf_rows]
+    dated = " UNION ".join(f"{{ ?n {p} ?d }}" for p in DATE_PROPERTIES)
+    undated = []
+    for cls in FACT_CLASSES:
+        every = kg.store.select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ ?n a mrkg:{cls} }}")[0]
+        missing = kg.store.select(f"""SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ ?n a mrkg:{cls} .
+              FILTER NOT EXISTS {{ {dated} }} }}""")[0]
+        if int(_v(every, "c")):
+            undated.append({"class": cls, "undated": int(_v(missing, "c")), "total": int(_v(every, "c"))})
+    return Stats(overview(kg), programmes, countries, confidence, undated)

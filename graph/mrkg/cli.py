@@ -225,6 +225,17 @@ def matrix_cmd(
         writer.writerow([compact(c.programme), compact(c.host), compact(c.target), c.verdict, c.note])
 
 
+@app.command("stats")
+def stats_cmd(
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+) -> None:
+    """Coverage of the data: counts per class, programme and country; confidence; undated facts; source dates."""
+    from .catalog import stats
+
+    report = stats(_load())
+    typer.echo(json.dumps(report.to_dict(), indent=1) if fmt is TextOrJson.json else report.to_text())
+
+
 @app.command("upload")
 def upload_cmd(
     endpoint: Annotated[str, typer.Option("--endpoint", help="The store's SPARQL query endpoint (…/query).")],
