@@ -123,3 +123,50 @@ def test_pathway_page_in_a_real_browser(server: tuple[str, float], capsys: pytes
         print(f"\nscreenshot: {shot}")
         for name, seconds in timings.items():
             print(f"  {name}: {seconds * 1000:.0f} ms")
+
+
+PAGES = [  # (address, title, text the page must show once its data is there)
+    ("", "mrkg explorer: carbon-credit recognition", "What the graph holds"),
+    ("Where_can_this_credit_go?programme=gold-standard&host=ID", "Where can this credit go?", "SPE-GRK"),
+    ("Recognition_matrix", "Recognition matrix", "The same cells as a table"),
+    ("Agreements?id=agreement/sg-th-ia-2025", "Agreements", "Singapore"),
+    ("Methodologies?id=methodology/verra/VM0050", "Methodologies", "VM0050"),
+    ("Network?id=jurisdiction/SG", "Network", "Singapore"),
+    ("SPARQL", "SPARQL", "Run"),
+    ("Validation", "Validation", "valid"),
+    ("Entity?id=jurisdiction/ID", "Entity", "Indonesia"),
+]
+
+
+def test_every_page_renders_in_a_real_browser(server: tuple[str, float], capsys: pytest.CaptureFixture[str]) -> None:
+    """Each page opens from its address (deep links included), shows its content and no error; one screenshot
+    per page."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = server
+    executable = _chromium()
+    shots: list[tuple[str, Path, float]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(executable), headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            for address, title, marker in PAGES:
+                t = time.perf_counter()
+                page.goto(f"{url}/{address}")
+                expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=30_000)
+                expect(page.get_by_text(marker).first).to_be_visible(timeout=30_000)
+                page.wait_for_timeout(500)  # let late elements (charts, components) settle before the picture
+                took = time.perf_counter() - t
+                assert page.get_by_text("Traceback").count() == 0, address
+                assert page.locator("[data-testid='stException']").count() == 0, address
+                name = (address.split("?")[0] or "Home").lower()
+                shot = artifact_dir() / f"page-{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                shots.append((title, shot, took))
+        finally:
+            browser.close()
+    assert all(shot.stat().st_size > 10_000 for _, shot, _ in shots)
+    with capsys.disabled():
+        print()
+        for title, shot, took in shots:
+            print(f"  {title}: {took * 1000:.0f} ms to content, screenshot {shot}")
