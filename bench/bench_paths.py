@@ -8,7 +8,6 @@ enumerating nx.all_simple_paths up to the same depth and filtering afterwards.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -20,18 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mrkg.graph import KnowledgeGraph
 from mrkg.paths import MAX_RECOGNITION_HOPS, CreditProfile, PathEngine, matrix
 from synth import write_scaled
+from timing import median_seconds
 
 ID = "https://w3id.org/mrkg/id/"
 DEPTH = MAX_RECOGNITION_HOPS + 2  # recognition hops, then an agreement and a rule
 
 
 def median_ms(fn, n: int = 200) -> float:
-    runs = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs) * 1000
+    return median_seconds(fn, n) * 1000
 
 
 def naive_find(engine: PathEngine, undirected: nx.Graph, profile: CreditProfile) -> dict[str, str]:

@@ -8,7 +8,6 @@ triples of registry data load < 10 s and every saved query < 1 s; SHACL validati
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from mrkg import queries
 from mrkg.graph import KnowledgeGraph
 from mrkg.store import PROLOGUE
 from registry import write as write_registry
+from timing import median_seconds
 
 REGISTRY_QUERIES = {
     "issued per programme": """SELECT ?programme (SUM(?q) AS ?issued) WHERE {
@@ -36,13 +36,7 @@ REGISTRY_QUERIES = {
 }
 
 
-def timed(fn, repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+timed = median_seconds
 
 
 def embedded_vs_rdflib(kg: KnowledgeGraph) -> None:

@@ -6,20 +6,16 @@ Targets (issue: foundation): whole data under 5 s on one core; one file under 0.
 
 from __future__ import annotations
 
-import statistics
+import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mrkg import resources
 from mrkg.graph import KnowledgeGraph
+from timing import median_seconds
 
-
-def timed(fn, repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+timed = median_seconds
 
 
 def main() -> None:

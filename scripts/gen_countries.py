@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pycountry
 
+from generated import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 COUNTRIES = ROOT / "data" / "jurisdictions" / "countries.ttl"
 ISO_SHAPE = ROOT / "shapes" / "iso3166.ttl"
@@ -80,18 +82,7 @@ shapes:ISOAlpha2Code a sh:NodeShape ;
 
 
 def main(argv: list[str]) -> int:
-    targets = {COUNTRIES: countries_ttl(), ISO_SHAPE: iso_shape_ttl()}
-    if "--check" in argv:
-        stale = [p for p, text in targets.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-        for p in stale:
-            print(f"{p.relative_to(ROOT)} is out of date: run python scripts/gen_countries.py", file=sys.stderr)
-        return 1 if stale else 0
-    for path, text in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
-
+    return write_or_check({COUNTRIES: countries_ttl(), ISO_SHAPE: iso_shape_ttl()}, argv, "gen_countries.py")
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import rdflib
 
+from generated import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAPPING = ROOT.parent / "shared" / "research" / "offsetsdb" / "all-protocol-mapping.json"
 HAND_DIR = ROOT / "data" / "methodologies"
@@ -259,18 +261,11 @@ def main(argv: list[str]) -> int:
     mapping = json.loads(mapping_path.read_text(encoding="utf-8"))
     nodes, skipped = build(mapping)
     targets = {OUT_DIR / f"{p}.ttl": ttl(p, nodes[p], skipped) for p in OUTPUTS}
-    if "--check" in argv:
-        stale = [p for p, text in targets.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-        for p in stale:
-            print(f"{p.relative_to(ROOT)} is out of date: run python scripts/gen_methodologies.py", file=sys.stderr)
-        return 1 if stale else 0
-    for path, text in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}: {len(nodes[path.stem])} methodologies")
-    for key, programme, reason in skipped:
-        print(f"skipped {key} ({programme}): {reason}")
-    return 0
+    code = write_or_check(targets, argv, "gen_methodologies.py")
+    if "--check" not in argv:
+        for key, programme, reason in skipped:
+            print(f"skipped {key} ({programme}): {reason}")
+    return code
 
 
 if __name__ == "__main__":

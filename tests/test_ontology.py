@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 import mrkg
-from mrkg import resources
+from mrkg import loader, resources
 from mrkg.graph import KnowledgeGraph
 from mrkg.namespace import MRKG
 
@@ -19,10 +19,7 @@ TERMS = "https://w3id.org/mrkg/ontology#"
 
 
 def ontology() -> Graph:
-    graph = Graph()
-    for path in resources.ontology_files():
-        graph.parse(path)
-    return graph
+    return loader.read_part(resources.ontology_files()).rdflib_graph()
 
 
 def test_every_class_and_property_is_labelled_and_defined() -> None:

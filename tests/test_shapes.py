@@ -10,7 +10,7 @@ import pytest
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
 
-from mrkg import resources
+from mrkg import loader, resources
 from mrkg.graph import KnowledgeGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -52,10 +52,7 @@ def test_fixture_sets_are_not_empty() -> None:
 
 
 def shapes_graph() -> Graph:
-    graph = Graph()
-    for path in resources.shape_files():
-        graph.parse(path)
-    return graph
+    return loader.read_part(resources.shape_files()).rdflib_graph()
 
 
 def test_shapes_conform_to_shacl_for_shacl() -> None:
