@@ -29,7 +29,7 @@ def test_overview_version_counts_and_freshness(kg: KnowledgeGraph) -> None:
     assert ov.version == version
     text = _data_text()
     assert ov.count("ImplementationAgreement") == len(re.findall(r"\sa mrkg:ImplementationAgreement\b", text))
-    assert ov.count("ImplementationAgreement") == 24
+    assert ov.count("ImplementationAgreement") >= 24  # Singapore's 10 and Switzerland's 14 at least
     assert ov.count("MutualRecognitionAgreement") == 5
     # Subclass membership is counted: every agreement kind adds to Agreement.
     assert ov.count("Agreement") >= ov.count("ImplementationAgreement") + ov.count("Article6MOU") + 5
@@ -107,7 +107,9 @@ def test_stages_in_life_cycle_order(kg: KnowledgeGraph) -> None:
 
 
 def test_methodology_search(kg: KnowledgeGraph) -> None:
-    assert [m["code"] for m in catalog.methodologies(kg, "cookstove")] == ["VM0050"]
+    found = catalog.methodologies(kg, "cookstove")
+    assert "VM0050" in [m["code"] for m in found]
+    assert all("cookstove" in f"{m['code']} {m['title']}".lower() for m in found)
     assert {m["code"] for m in catalog.methodologies(kg, "vm00")} >= {"VM0050", "VM0033"}
     verra = catalog.methodologies(kg, programme="verra")
     assert verra and all(m["programme"].endswith("/verra") for m in verra)

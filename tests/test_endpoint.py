@@ -69,7 +69,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`mrkg serve` itself, as users start it."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    proc = start([sys.executable, "-m", "mrkg", "serve", "--port", str(port), "--timeout", "5"], log)
+    proc = start([sys.executable, "-m", "mrkg", "serve", "--port", str(port), "--timeout", "2", "--max-rows", "50"],
+                 log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/", proc, log)
@@ -106,6 +107,28 @@ def test_serve_refuses_updates_and_reports_syntax_errors(served: str) -> None:
     status, _, _ = http(f"{served}/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"),
                         headers={"Accept": "application/sparql-results+json"})
     assert status == 200  # an error for one client leaves the server serving others
+
+
+def test_serve_caps_result_size(served: str) -> None:
+    q = urllib.parse.quote(f"SELECT ?c WHERE {{ ?c a <{M}Country> }}")
+    request = urllib.request.Request(f"{served}/query?query={q}", headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        rows = r.read().decode().strip().splitlines()
+        assert r.headers["X-Mrkg-Truncated"] == "50"
+    assert len(rows) == 1 + 50  # header and the first 50 of 249 countries
+    small = urllib.parse.quote(f"SELECT ?c WHERE {{ ?c <{M}isoAlpha2> \"SG\" }}")
+    with urllib.request.urlopen(f"{served}/query?query={small}", timeout=30) as r:
+        assert r.headers.get("X-Mrkg-Truncated") is None
+
+
+def test_serve_stops_a_query_past_its_time_limit(served: str) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    start = time.monotonic()
+    status, _, body = http(f"{served}/query", data=slow.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert status >= 400 and body
+    assert time.monotonic() - start < 30
+    status, _, _ = http(f"{served}/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+    assert status == 200  # the server goes on serving
 
 
 @pytest.fixture(scope="module")

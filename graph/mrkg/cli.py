@@ -258,35 +258,58 @@ def upload_cmd(
 def serve_cmd(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
     timeout: Annotated[int, typer.Option("--timeout", help="Per-query time limit in seconds.")] = 10,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Largest result returned (rows or triples).")] = 10000,
     location: Annotated[Path | None, typer.Option(
         "--location", help="Keep the server's database in this folder (default: a temporary one).")] = None,
 ) -> None:
-    """Serve the graph read-only over the SPARQL 1.1 Protocol on 127.0.0.1 (the Oxigraph server).
+    """Serve the graph read-only over the SPARQL 1.1 Protocol on 127.0.0.1.
 
-    /query (GET, POST; JSON, XML, CSV, TSV results; Turtle for CONSTRUCT/DESCRIBE), a query page at /.
+    /query (GET, POST; JSON, XML, CSV, TSV results; Turtle, N-Triples ... for CONSTRUCT/DESCRIBE), a query page
+    at /. Updates get 403, syntax errors 400 with the parser's message; a query past the time limit is
+    stopped; results beyond --max-rows are cut (header X-Mrkg-Truncated).
     """
     import shutil
+    import socket
     import subprocess
     import tempfile
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    from .serve import make_app
 
     binary = shutil.which("oxigraph")
     if binary is None:
         raise MrkgError("the Oxigraph server is missing: pip install oxigraph")
     kg = _load()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        inner = probe.getsockname()[1]
+        probe.close()
         db = location or Path(tmp) / "db"
         dump = Path(tmp) / "mrkg.nq"
         loader.write_bytes(dump, kg.store.dump_nquads())
         subprocess.run([binary, "load", "--location", str(db), "--file", str(dump)], check=True,
                        capture_output=True)
-        typer.echo(f"serving {len(kg.store)} quads read-only at http://127.0.0.1:{port}/query "
-                   f"(query page: http://127.0.0.1:{port}/; time limit {timeout} s); Ctrl-C stops", err=True)
+        oxigraph = subprocess.Popen([binary, "serve-read-only", "--location", str(db), "--bind",
+                                     f"127.0.0.1:{inner}", "--union-default-graph", "--timeout-s", str(timeout)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            code = subprocess.call([binary, "serve-read-only", "--location", str(db), "--bind",
-                                    f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(timeout)])
-        except KeyboardInterrupt:
-            code = 0
-    raise typer.Exit(code)
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{inner}/", timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            typer.echo(f"serving {len(kg.store)} quads read-only at http://127.0.0.1:{port}/query (query page: "
+                       f"http://127.0.0.1:{port}/; time limit {timeout} s, at most {max_rows} rows); Ctrl-C stops",
+                       err=True)
+            uvicorn.run(make_app(f"http://127.0.0.1:{inner}", max_rows), host="127.0.0.1", port=port,
+                        log_level="warning")
+        finally:
+            oxigraph.terminate()
+            oxigraph.wait(timeout=10)
 
 
 @app.command("explore")
