@@ -21,6 +21,7 @@ from pathlib import Path
 
 import rdflib
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared helper beside this script
 from generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
