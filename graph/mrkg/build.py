@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, loader
 from .errors import MrkgError
+from .namespace import MRKG
 from .store import compact, term_text
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ FORMATS = (("mrkg.ttl", "longturtle", "text/turtle"), ("mrkg.nt", "nt", "applica
            ("mrkg.jsonld", "json-ld", "application/ld+json"))
 TABLE_CLASSES = ("Country", "RegionalBloc", "Membership", "Organisation", "UnitType", "CreditingProgramme",
                  "Methodology", "ComplianceScheme", "EligibilityRule", "Agreement", "AgreementEvent", "Source")
-M = "https://w3id.org/mrkg/ontology#"
+M = str(MRKG._NS)
 DESCRIPTION = ("Crediting programmes, methodologies, jurisdictions, compliance schemes, eligibility rules and "
                "agreements for carbon-credit recognition, every fact with its sources and dates.")
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, MrkgError, UsageError
+from .namespace import ID as ID_NS
+from .namespace import MRKG
 from .sources import SourceInfo, sources_by_node
 from .store import compact
 
@@ -30,8 +32,8 @@ if TYPE_CHECKING:
     from .graph import KnowledgeGraph
     from .validate import ValidationReport
 
-M = "https://w3id.org/mrkg/ontology#"
-ID = "https://w3id.org/mrkg/id/"
+M = str(MRKG._NS)
+ID = str(ID_NS)
 DEFAULT_QUERY_SECONDS = 10.0
 WORKER_START_SECONDS = 60.0
 

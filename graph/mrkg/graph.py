@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from . import loader, resources
 from .errors import UsageError
-from .namespace import ID
+from .namespace import ID, MRKG
 from .paths import PathEngine
 from .project import Projection, project
 from .sources import SourceInfo, sources_by_node
@@ -86,7 +86,7 @@ class KnowledgeGraph:
     def merged(self) -> Graph:
         """Ontology, vocabularies and data in one rdflib graph (for downloads)."""
         graph = self.rdflib_ontology + self.rdflib_data
-        for prefix, ns in (("mrkg", "https://w3id.org/mrkg/ontology#"), ("id", str(ID))):
+        for prefix, ns in (("mrkg", str(MRKG._NS)), ("id", str(ID))):
             graph.bind(prefix, ns)
         return graph
 

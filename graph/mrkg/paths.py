@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from .namespace import ID as ID_NS
 from .project import AgreementInfo, Projection, RuleInfo
 from .sources import SourceInfo
 
@@ -450,7 +451,7 @@ def _dedupe(items: Iterable[str]) -> list[str]:
 
 
 # -- building profiles from names people type ---------------------------------------------------------------
-ID = "https://w3id.org/mrkg/id/"
+ID = str(ID_NS)
 
 
 def _pick(kind: str, wanted: str, options: dict[str, str]) -> str:

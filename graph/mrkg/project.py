@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .namespace import MRKG
 from .sources import SourceInfo, sources_by_node
 from .store import term_text
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
 
-M = "https://w3id.org/mrkg/ontology#"
+M = str(MRKG._NS)
 ACTIVE_STAGES = ("signed", "in-force", "operational", "first-transfer")
 ENDED_STAGES = ("terminated", "superseded", "suspended")
 # Agreement strength for ranking: in force > signed > MOU > announced.

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from . import loader, resources
 from .errors import UsageError
+from .namespace import ID as ID_NS
 
-ID = "https://w3id.org/mrkg/id/"
+ID = str(ID_NS)
 KIND_PREFIX = {"jurisdiction": "jurisdiction/", "programme": "programme/", "scheme": "scheme/",
                "methodology": "methodology/", "agreement": "agreement/"}
 

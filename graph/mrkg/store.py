@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib.plugins.sparql.parser import parseUpdate
 
 from .errors import InputError, UsageError
+from .namespace import ID, MRKG
 
 ONTOLOGY_GRAPH = ox.NamedNode("urn:mrkg:ontology")
 DATA_GRAPH = ox.NamedNode("urn:mrkg:data")
@@ -25,8 +26,8 @@ WHERE { GRAPH <urn:mrkg:data> { ?s a ?class }
 """
 
 PREFIXES = {
-    "mrkg": "https://w3id.org/mrkg/ontology#",
-    "id": "https://w3id.org/mrkg/id/",
+    "mrkg": str(MRKG._NS),
+    "id": str(ID),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

@@ -19,13 +19,14 @@ from rdflib.term import Node
 
 from . import loader, resources
 from .errors import MrkgError
+from .namespace import SHAPES
 from .store import compact, term_text
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SHAPES_NS = "https://w3id.org/mrkg/shapes#"
+SHAPES_NS = str(SHAPES)
 
 
 @dataclass
