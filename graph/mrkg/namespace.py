@@ -57,6 +57,7 @@ class MRKG(DefinedNamespace):
     MarketCooperationAgreement: URIRef
     Membership: URIRef
     Methodology: URIRef
+    MethodologyAcceptance: URIRef
     MethodologyStatus: URIRef
     MethodologyStatuses: URIRef
     MutualRecognitionAgreement: URIRef
@@ -73,6 +74,8 @@ class MRKG(DefinedNamespace):
     SectoralScopes: URIRef
     Source: URIRef
     UnitType: URIRef
+    acceptedMethodology: URIRef
+    acceptingProgramme: URIRef
     acceptsHost: URIRef
     acceptsMethodology: URIRef
     acceptsNoCredits: URIRef
@@ -125,6 +128,7 @@ class MRKG(DefinedNamespace):
     labelSubject: URIRef
     maxShare: URIRef
     member: URIRef
+    methodologiesOf: URIRef
     methodologyActive: URIRef
     methodologyCategory: URIRef
     methodologyInactive: URIRef
