@@ -134,6 +134,22 @@ def test_methodology_lineage_and_acceptance(kg: KnowledgeGraph) -> None:
         catalog.methodology(kg, "jurisdiction/SG")
 
 
+def test_methodology_acceptance_limited_to_named_methodologies() -> None:
+    """A fixture acceptance naming one CDM methodology covers that one, not its siblings, and filters by side."""
+    fixture = ROOT / "tests" / "fixtures" / "shapes" / "valid" / "methodology-acceptance.ttl"
+    kg = KnowledgeGraph.load(extra=[fixture])
+    test_iri = f"{ID}acceptance/test-gcc-accepts-cdm"
+    named = catalog.methodology(kg, "methodology/cdm/ACM0002")
+    assert test_iri in {a["acceptance"] for a in named.usable_under}
+    sibling = catalog.methodology(kg, "methodology/cdm/ACM0001")
+    assert test_iri not in {a["acceptance"] for a in sibling.usable_under}
+    assert test_iri in {a["acceptance"] for a in catalog.acceptances(kg, accepting="gcc")}
+    assert test_iri in {a["acceptance"] for a in catalog.acceptances(kg, accepted="programme/cdm")}
+    assert test_iri not in {a["acceptance"] for a in catalog.acceptances(kg, accepting="cdm")}
+    with pytest.raises(UsageError):
+        catalog.acceptances(kg, accepting="no-such-programme")
+
+
 def test_neighbourhood_of_singapore(kg: KnowledgeGraph) -> None:
     sub = catalog.neighbourhood(kg, "SG")
     ids = {n["id"] for n in sub.nodes}

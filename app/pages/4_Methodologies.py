@@ -56,6 +56,13 @@ def methodology_page(ident: str) -> None:
                               f"{ex.link(e['target'], e['target_label'])}" for e in d.lineage))
     else:
         st.caption("No lineage (derived from, replaces, consolidates) or cross-programme match is recorded.")
+    st.subheader("Other programmes that let projects use it")
+    if d.usable_under:
+        st.markdown("\n".join(f"- {ex.link(a['accepting'], a['accepting_label'])}: {a['label']} "
+                              f"({'named' if a['only'] else 'all of its programme'}; valid {a['valid']}; "
+                              f"{a['confidence']}) · {ex.link(a['acceptance'], 'sources')}" for a in d.usable_under))
+    else:
+        st.caption("No other programme is recorded as accepting this methodology.")
     st.subheader("Which schemes accept it")
     if d.accepted_by:
         st.dataframe(pd.DataFrame([{"scheme": a["scheme_label"], "rule": a["rule_label"], "how": a["how"],
@@ -93,4 +100,22 @@ if found:
         methodology_page(picked)
 else:
     st.info("No methodology matches; try a shorter search.")
+
+
+@st.cache_data(show_spinner=False)
+def acceptance_rows() -> list[dict[str, str]]:
+    return catalog.acceptances(ex.graph())
+
+
+with st.expander("Programmes that accept other programmes' methodologies"):
+    rows = acceptance_rows()
+    if rows:
+        st.dataframe(pd.DataFrame([{"programme": a["accepting_label"], "accepts methodologies of": a["accepted_label"],
+                                    "scope": "named methodologies" if a["only"] else "the programme's methodologies",
+                                    "valid": a["valid"], "confidence": a["confidence"],
+                                    "page": ex.entity_url(a["acceptance"])} for a in rows]),
+                     hide_index=True, width="stretch", key="acceptance_table",
+                     column_config={"page": st.column_config.LinkColumn("page", display_text="open")})
+    else:
+        st.caption("No programme-to-programme acceptance is recorded.")
 ex.footer()

@@ -331,6 +331,7 @@ class MethodologyDetail:
     sectors: list[str]
     lineage: list[dict[str, str]]  # {"source", "source_label", "relation", "target", "target_label"}
     accepted_by: list[dict[str, str]]  # {"scheme", "scheme_label", "rule", "rule_label", "how", "valid"}
+    usable_under: list[dict[str, str]] = field(default_factory=list)  # acceptances() rows that cover it
     sources: list[SourceInfo] = field(default_factory=list)
 
 
@@ -379,9 +380,34 @@ def methodology(kg: KnowledgeGraph, ident: str) -> MethodologyDetail:
                          "rule_label": _v(r, "rl"), "how": _v(r, "how"),
                          "valid": f"{_v(r, 'from') or '…'} – {_v(r, 'to') or '…'}"})
     row = info[0]
+    usable = [a for a in acceptances(kg, accepted=_v(row, "p"))
+              if not a["only"] or iri in a["only"].split(" ")]
     return MethodologyDetail(iri=iri, code=_v(row, "code"), title=_v(row, "l"), programme=_v(row, "p"),
                              programme_label=_v(row, "pl"), sectors=sectors, lineage=list(edges.values()),
-                             accepted_by=accepted, sources=sources_by_node(kg.store, iri).get(iri, []))
+                             accepted_by=accepted, usable_under=usable,
+                             sources=sources_by_node(kg.store, iri).get(iri, []))
+
+
+def acceptances(kg: KnowledgeGraph, accepting: str | None = None, accepted: str | None = None) -> list[dict[str, str]]:
+    """Programme-to-programme methodology acceptances: which programme lets its projects apply whose methodologies.
+
+    ``accepting`` / ``accepted`` filter by programme (slug, prefixed name or IRI). ``only`` holds the IRIs of the
+    named methodologies (space-separated) when the acceptance is limited to some; empty when it is not."""
+    values = ""
+    for var, ident in (("a", accepting), ("o", accepted)):
+        if ident:
+            values += f"VALUES ?{var} {{ <{kg.resolve(ident, kind='programme')}> }} "
+    rows = kg.store.select(f"""SELECT ?acc ?l ?a ?al ?o ?ol ?from ?to ?conf
+            (GROUP_CONCAT(DISTINCT STR(?m); separator=" ") AS ?only) WHERE {{ {values}
+            ?acc a mrkg:MethodologyAcceptance ; mrkg:acceptingProgramme ?a ; mrkg:methodologiesOf ?o .
+            OPTIONAL {{ ?acc rdfs:label ?l }} OPTIONAL {{ ?a rdfs:label ?al }} OPTIONAL {{ ?o rdfs:label ?ol }}
+            OPTIONAL {{ ?acc mrkg:acceptedMethodology ?m }} OPTIONAL {{ ?acc mrkg:validFrom ?from }}
+            OPTIONAL {{ ?acc mrkg:validTo ?to }} OPTIONAL {{ ?acc mrkg:confidence/skos:notation ?conf }} }}
+            GROUP BY ?acc ?l ?a ?al ?o ?ol ?from ?to ?conf ORDER BY ?al ?ol ?acc""")
+    return [{"acceptance": _v(r, "acc"), "label": _v(r, "l"), "accepting": _v(r, "a"),
+             "accepting_label": _v(r, "al"), "accepted": _v(r, "o"), "accepted_label": _v(r, "ol"),
+             "only": _v(r, "only"), "valid": f"{_v(r, 'from') or '…'} – {_v(r, 'to') or '…'}",
+             "confidence": _v(r, "conf")} for r in rows]
 
 
 # -- neighbourhood for the network view ----------------------------------------------------------------------
@@ -648,7 +674,8 @@ def matrix_rows(kg: KnowledgeGraph, as_of: dt.date | None = None, programmes: It
 
 # -- coverage report (mrkg stats) ----------------------------------------------------------------------------
 FACT_CLASSES = ("Jurisdiction", "Membership", "Organisation", "CreditingProgramme", "UnitType", "Methodology",
-                "ComplianceScheme", "EligibilityRule", "Agreement", "AgreementEvent", "LabelDecision")
+                "MethodologyAcceptance", "ComplianceScheme", "EligibilityRule", "Agreement", "AgreementEvent",
+                "LabelDecision")
 DATE_PROPERTIES = ("mrkg:date", "mrkg:validFrom", "mrkg:validTo", "mrkg:decidedOn", "mrkg:hasEvent/mrkg:date")
 
 
@@ -657,7 +684,8 @@ class Stats:
     """Coverage of the data: counts per class, per programme and per country, confidence, dates."""
 
     overview: Overview
-    per_programme: list[dict[str, object]]  # programme, methodologies, rules naming it, MRAs, label decisions
+    per_programme: list[dict[str, object]]  # programme, methodologies, rules naming it, MRAs, label decisions,
+    #                                          programmes whose methodologies it accepts
     per_country: list[dict[str, object]]  # country, agreements by kind, total
     confidence: list[dict[str, object]]  # confidence, count, share
     undated: list[dict[str, object]]  # class, facts with no date of their own, of how many
@@ -673,9 +701,10 @@ class Stats:
                  f"{o.sources} sources, published {o.oldest_source_date} .. {o.newest_source_date}",
                  "", "instances per class:"]
         lines += [f"  {c['label']:<36} {c['count']:>6}" for c in o.counts]
-        lines += ["", "per programme (methodologies / rules naming it / MRAs recognising it / label decisions):"]
+        lines += ["", "per programme (methodologies / rules naming it / MRAs recognising it / label decisions / "
+                  "programmes whose methodologies it accepts):"]
         lines += [f"  {p['programme']:<14} {p['methodologies']:>5} {p['rules']:>5} {p['mras']:>5} {p['labels']:>5}"
-                  for p in self.per_programme]
+                  f" {p['accepts_methodologies_of']:>5}" for p in self.per_programme]
         lines += ["", "per country (agreements by kind), top 25:"]
         for c in self.per_country[:25]:
             kinds = ", ".join(f"{k} {n}" for k, n in c["kinds"].items())  # type: ignore[union-attr]
@@ -691,13 +720,15 @@ def stats(kg: KnowledgeGraph) -> Stats:
     programmes = []
     for r in kg.store.select("""SELECT ?slug
         (COUNT(DISTINCT ?m) AS ?meths) (COUNT(DISTINCT ?r) AS ?rules) (COUNT(DISTINCT ?a) AS ?mras)
-        (COUNT(DISTINCT ?l) AS ?labels) WHERE {
+        (COUNT(DISTINCT ?l) AS ?labels) (COUNT(DISTINCT ?other) AS ?accepts) WHERE {
           ?p a mrkg:CreditingProgramme ; mrkg:shortName ?slug .
           OPTIONAL { ?m mrkg:programme ?p } OPTIONAL { ?r mrkg:acceptsProgramme ?p }
           OPTIONAL { ?a mrkg:recognisedProgramme ?p } OPTIONAL { ?l mrkg:labelSubject ?p }
+          OPTIONAL { ?acc mrkg:acceptingProgramme ?p ; mrkg:methodologiesOf ?other }
         } GROUP BY ?slug ORDER BY DESC(?meths) ?slug"""):
         programmes.append({"programme": _v(r, "slug"), "methodologies": int(_v(r, "meths")),
-                           "rules": int(_v(r, "rules")), "mras": int(_v(r, "mras")), "labels": int(_v(r, "labels"))})
+                           "rules": int(_v(r, "rules")), "mras": int(_v(r, "mras")), "labels": int(_v(r, "labels")),
+                           "accepts_methodologies_of": int(_v(r, "accepts"))})
     kinds: dict[str, dict[str, int]] = defaultdict(dict)
     for r in kg.store.select("""SELECT ?code ?kind (COUNT(DISTINCT ?a) AS ?n) WHERE {
           ?a mrkg:party ?c ; a ?k . ?c a mrkg:Country ; mrkg:isoAlpha2 ?code .

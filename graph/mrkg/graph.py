@@ -107,9 +107,15 @@ class KnowledgeGraph:
     def validate(self, focus_files: Sequence[Path] | None = None) -> ValidationReport:
         return validate(self, focus_files)
 
-    def resolve(self, ident: str) -> str:
-        """The instance IRI for an identifier: a full IRI, 'kind/slug', or a slug, code or short name."""
+    def resolve(self, ident: str, kind: str | None = None) -> str:
+        """The instance IRI for an identifier: a full IRI, 'kind/slug', or a slug, code or short name.
+
+        With ``kind`` (e.g. 'programme'), a bare slug is first tried as '{kind}/{slug}'."""
         ident = ident.strip()
+        if kind and "/" not in ident and not ident.startswith(("http://", "https://")):
+            iri = str(ID[f"{kind}/{ident}"])
+            if self._exists(iri):
+                return iri
         if ident.startswith(("http://", "https://")):
             candidates = [ident] if self._exists(ident) else []
         elif "/" in ident:
