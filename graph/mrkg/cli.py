@@ -269,6 +269,7 @@ def serve_cmd(
     stopped; results beyond --max-rows are cut (header X-Mrkg-Truncated).
     """
     import shutil
+    import signal
     import socket
     import subprocess
     import tempfile
@@ -283,6 +284,12 @@ def serve_cmd(
     if binary is None:
         raise MrkgError("the Oxigraph server is missing: pip install oxigraph")
     kg = _load()
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        # uvicorn shuts down on SIGTERM and then re-raises it: exit normally so Oxigraph is stopped below
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop_on_term)
     with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         inner = probe.getsockname()[1]
@@ -305,11 +312,15 @@ def serve_cmd(
             typer.echo(f"serving {len(kg.store)} quads read-only at http://127.0.0.1:{port}/query (query page: "
                        f"http://127.0.0.1:{port}/; time limit {timeout} s, at most {max_rows} rows); Ctrl-C stops",
                        err=True)
-            uvicorn.run(make_app(f"http://127.0.0.1:{inner}", max_rows), host="127.0.0.1", port=port,
+            uvicorn.run(make_app(f"http://127.0.0.1:{inner}", max_rows, timeout), host="127.0.0.1", port=port,
                         log_level="warning")
         finally:
-            oxigraph.terminate()
-            oxigraph.wait(timeout=10)
+            oxigraph.terminate()  # Oxigraph may not stop while a query runs past its limit: then it is killed
+            try:
+                oxigraph.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                oxigraph.kill()
+                oxigraph.wait()
 
 
 @app.command("explore")

@@ -43,18 +43,25 @@ def _graph_format(accept: str) -> tuple[ox.RdfFormat, str]:
     return ox.RdfFormat.TURTLE, "text/turtle"
 
 
-def make_app(upstream: str, max_rows: int) -> Starlette:
-    """The public application in front of an Oxigraph server at ``upstream`` (e.g. http://127.0.0.1:7879)."""
+def make_app(upstream: str, max_rows: int, time_limit: float = 300) -> Starlette:
+    """The public application in front of an Oxigraph server at ``upstream`` (e.g. http://127.0.0.1:7879).
+
+    ``time_limit`` (seconds) is enforced here as well as by Oxigraph, whose own limit is not checked promptly
+    inside some joins: a query still running a second after the limit gets a 504."""
 
     def forward(query: str) -> tuple[int, str, bytes]:
         request = urllib.request.Request(f"{upstream}/query", data=query.encode("utf-8"), method="POST",
                                          headers={"Content-Type": "application/sparql-query",
                                                   "Accept": RESULTS_ACCEPT})
         try:
-            with urllib.request.urlopen(request, timeout=300) as r:
+            with urllib.request.urlopen(request, timeout=time_limit + 1) as r:
                 return r.status, r.headers.get("Content-Type", ""), r.read()
         except urllib.error.HTTPError as err:
             return err.code, err.headers.get("Content-Type", "text/plain"), err.read()
+        except (TimeoutError, urllib.error.URLError) as err:
+            if isinstance(err, urllib.error.URLError) and not isinstance(err.reason, TimeoutError):
+                raise
+            return 504, "text/plain", f"query stopped: it ran past the time limit of {time_limit:g} s".encode()
 
     async def query(request: Request) -> Response:
         if request.method == "GET":
