@@ -162,6 +162,18 @@ def test_jcm_credit_from_thailand_counts_in_japans_gx_ets(engine: PathEngine) ->
     assert path is not None and path.verdict in (ELIGIBLE, CONDITIONAL), path
 
 
+# CARB: California and Québec accept each other's compliance offsets since January 2014, and only those;
+# 17 CCR 95854: 6% limit from data year 2026. RGGI: offset allowances up to 3.3% of the obligation.
+def test_north_american_systems_take_only_their_compliance_offsets(engine: PathEngine) -> None:
+    verra = verdicts(engine, CreditProfile(prog("verra"), country("US"), as_of=TODAY))
+    for slug in ("us-ca-cap-and-trade", "ca-qc-cap-and-trade", "us-rggi", "us-wa-cap-and-invest"):
+        assert verra.get(scheme(slug), NOT_RECOGNISED) == NOT_RECOGNISED, slug
+    quebec = verdicts(engine, CreditProfile(prog("ca-qc-offsets"), country("CA"), as_of=TODAY))
+    assert quebec[scheme("us-ca-cap-and-trade")] == ELIGIBLE and quebec[scheme("ca-qc-cap-and-trade")] == ELIGIBLE
+    rggi = path_to(engine, CreditProfile(prog("us-rggi-offsets"), country("US"), as_of=TODAY), scheme("us-rggi"))
+    assert rggi is not None and any(c.startswith("up to 3.3%") for c in rggi.hops[-1].conditions)
+
+
 # -- Bad input ----------------------------------------------------------------------------------------------
 def test_unknown_names_get_close_matches(kg: KnowledgeGraph) -> None:
     with pytest.raises(UsageError, match="did you mean: verra"):

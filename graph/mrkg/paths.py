@@ -22,6 +22,11 @@ SCHEMA_VERSION = 1
 MAX_RECOGNITION_HOPS = 3
 
 
+
+def percent(share: float) -> str:
+    """A share as the percentage the source states: 0.05 -> '5%', 0.033 -> '3.3%' (never rounded away)."""
+    return f"{share * 100:.4g}%"
+
 @dataclass(frozen=True)
 class CreditProfile:
     """What is known of a credit. ``None`` means unknown: conditions on it stay open (conditional)."""
@@ -296,7 +301,7 @@ class PathEngine:
                 unmet.append(need)
         limit = None
         if rule.max_share is not None:
-            limit = f"up to {rule.max_share:.0%}" + (f" of {rule.share_basis}" if rule.share_basis else "")
+            limit = f"up to {percent(rule.max_share)}" + (f" of {rule.share_basis}" if rule.share_basis else "")
             info.append(limit)
         if rule.valid_from or rule.valid_to:
             info.append(f"rule valid {_date_text(rule.valid_from)} to {_date_text(rule.valid_to) or 'open'}")
