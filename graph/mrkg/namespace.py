@@ -98,6 +98,7 @@ class MRKG(DefinedNamespace):
     decidedOn: URIRef
     decisionBy: URIRef
     derivedFrom: URIRef
+    earliestDate: URIRef
     evidence: URIRef
     excludesMethodology: URIRef
     excludesProgramme: URIRef
@@ -145,6 +146,7 @@ class MRKG(DefinedNamespace):
     party: URIRef
     precisionDay: URIRef
     precisionMonth: URIRef
+    precisionOnOrBefore: URIRef
     precisionYear: URIRef
     programme: URIRef
     qualityLabel: URIRef
