@@ -43,10 +43,11 @@ def test_gcc_mra(kg: KnowledgeGraph) -> None:
 
 
 # ICAO Council decisions: pilot phase (Mar 2020, ART Nov 2020, GCC Mar 2021); first phase ACR and ART from the
-# phase start, GCC (Oct 2024), Gold Standard (announced 30 Oct 2024), Verra (announced 12 Dec 2024).
+# phase start, GCC, Gold Standard, Verra and CAR (October 2024 Council decisions, per GCC, Quantum, ClearBlue; CAR
+# from secondary sources).
 @pytest.mark.parametrize(("date", "expected"), [
     ("2022-06-30", {"acr", "art-trees", "car", "ccer", "cdm", "gcc", "gold-standard", "verra"}),
-    ("2025-01-01", {"acr", "art-trees", "gcc", "gold-standard", "verra"}),
+    ("2025-01-01", {"acr", "art-trees", "car", "gcc", "gold-standard", "verra"}),
     ("2024-06-30", {"acr", "art-trees"}),
 ])
 def test_corsia_programmes_on_date(kg: KnowledgeGraph, date: str, expected: set[str]) -> None:

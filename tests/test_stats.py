@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 
+from mrkg import catalog
 from mrkg.catalog import stats
 from mrkg.graph import KnowledgeGraph
 
@@ -13,7 +15,12 @@ from mrkg.graph import KnowledgeGraph
 def test_counts_per_country_and_programme(kg: KnowledgeGraph) -> None:
     report = stats(kg)
     by_country = {c["country"]: c for c in report.per_country}
-    assert by_country["SG"]["kinds"]["ImplementationAgreement"] == 10  # ten IAs by Oct 2025 (MTI)
+    sg_ias = by_country["SG"]["kinds"]["ImplementationAgreement"]
+    assert sg_ias >= 11  # ten IAs by Oct 2025 (MTI), the Philippines' on 30 Apr 2026 (Daily Tribune)
+    in_oct_2025 = catalog.agreements(kg, dt.date(2025, 10, 31), country="SG", kinds=["ImplementationAgreement"],
+                                     stages=["signed", "in-force", "operational", "first-transfer"])
+    assert len(in_oct_2025) == 10
+    assert sg_ias == len(catalog.agreements(kg, country="SG", kinds=["ImplementationAgreement"]))
     assert by_country["JP"]["kinds"]["JCMPartnership"] >= 28
     programmes = {p["programme"]: p for p in report.per_programme}
     assert set(programmes) >= {"verra", "gold-standard", "cdm", "jcm", "spe-grk"}
