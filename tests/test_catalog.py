@@ -152,6 +152,18 @@ def test_methodology_acceptance_limited_to_named_methodologies() -> None:
         catalog.acceptances(kg, accepting="no-such-programme")
 
 
+def test_methodology_named_only_by_title_is_found_and_usable_in_a_profile() -> None:
+    fixture = ROOT / "tests" / "fixtures" / "shapes" / "valid" / "methodology-without-code.ttl"
+    kg = KnowledgeGraph.load(extra=[fixture])
+    found = [m for m in catalog.methodologies(kg, "named only by its title") if m["programme"].endswith("/acr")]
+    assert [m["code"] for m in found] == [""]  # no code is made up for it
+    d = catalog.methodology(kg, "methodology/acr/test-titled-only")
+    assert d.code == "" and d.title == "Test methodology named only by its title"
+    from mrkg.paths import make_profile
+    profile = make_profile(kg.projection, "acr", "US", methodology="test-titled-only")
+    assert profile.methodology == f"{ID}methodology/acr/test-titled-only"
+
+
 def test_neighbourhood_of_singapore(kg: KnowledgeGraph) -> None:
     sub = catalog.neighbourhood(kg, "SG")
     ids = {n["id"] for n in sub.nodes}

@@ -31,7 +31,7 @@ def dot(d: catalog.MethodologyDetail) -> str:
     def q(text: str) -> str:
         return '"' + text.replace('"', "'") + '"'
     lines = ["digraph lineage {", "rankdir=LR; node [shape=box, style=rounded, fontname=Helvetica];",
-             f"{q(d.iri)} [label={q(d.code)}, style=\"rounded,bold\"];"]
+             f"{q(d.iri)} [label={q(d.code or d.title)}, style=\"rounded,bold\"];"]
     for e in d.lineage:
         for iri, lbl in ((e["source"], e["source_label"]), (e["target"], e["target_label"])):
             lines.append(f"{q(iri)} [label={q(lbl)}];")
@@ -46,7 +46,7 @@ def methodology_page(ident: str) -> None:
     except MrkgError as err:
         ex.show_error(err)
         return
-    st.header(f"{d.code}: {d.title}")
+    st.header(f"{d.code}: {d.title}" if d.code else d.title)
     st.markdown(f"**Programme:** {ex.link(d.programme, d.programme_label)} · **Sectors:** "
                 f"{', '.join(d.sectors) or 'not recorded'}")
     st.subheader("Lineage and equivalents")
@@ -94,8 +94,8 @@ if found:
                                for m in found]), hide_index=True, width="stretch", key="meth_table",
                  column_config={"page": st.column_config.LinkColumn("page", display_text="open")})
     picked = st.selectbox("Open a methodology", ["—", *[str(m["id"]) for m in found]], key="meth_open",
-                          format_func=lambda i: i if i == "—" else next(f"{m['code']} ({m['programme_label']})"
-                                                                         for m in found if m["id"] == i))
+                          format_func=lambda i: i if i == "—" else next(
+                              f"{m['code'] or m['title']} ({m['programme_label']})" for m in found if m["id"] == i))
     if picked != "—":
         methodology_page(picked)
 else:

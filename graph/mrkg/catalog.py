@@ -301,7 +301,7 @@ def methodologies(kg: KnowledgeGraph, text: str = "", programme: str | None = No
     """Methodologies across programmes whose code, title, programme or sector contains ``text``."""
     rows = kg.store.select("""SELECT ?m ?code ?l ?p ?pl ?status ?from
             (GROUP_CONCAT(DISTINCT ?sl; separator="; ") AS ?sectors) WHERE {
-            ?m a mrkg:Methodology ; mrkg:code ?code ; mrkg:programme ?p . OPTIONAL { ?m rdfs:label ?l }
+            ?m a mrkg:Methodology ; mrkg:programme ?p . OPTIONAL { ?m mrkg:code ?code } OPTIONAL { ?m rdfs:label ?l }
             OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?m mrkg:sector/skos:prefLabel ?sl }
             OPTIONAL { ?m mrkg:methodologyStatus/skos:notation ?status } OPTIONAL { ?m mrkg:validFrom ?from } }
             GROUP BY ?m ?code ?l ?p ?pl ?status ?from ORDER BY ?pl ?code""")
@@ -338,8 +338,8 @@ class MethodologyDetail:
 def methodology(kg: KnowledgeGraph, ident: str) -> MethodologyDetail:
     """One methodology: lineage and equivalents (both directions, two steps), and the rules that name it."""
     iri = kg.resolve(ident)
-    info = kg.store.select(f"""SELECT ?code ?l ?p ?pl WHERE {{ <{iri}> a mrkg:Methodology ; mrkg:code ?code ;
-        mrkg:programme ?p . OPTIONAL {{ <{iri}> rdfs:label ?l }} OPTIONAL {{ ?p rdfs:label ?pl }} }}""")
+    info = kg.store.select(f"""SELECT ?code ?l ?p ?pl WHERE {{ <{iri}> a mrkg:Methodology ; mrkg:programme ?p .
+        OPTIONAL {{ <{iri}> mrkg:code ?code }} OPTIONAL {{ <{iri}> rdfs:label ?l }} OPTIONAL {{ ?p rdfs:label ?pl }} }}""")
     if not info:
         raise UsageError(f"'{ident}' is not a methodology")
     sectors = [_v(r, "sl") for r in kg.store.select(

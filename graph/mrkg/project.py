@@ -234,7 +234,7 @@ def project(kg: KnowledgeGraph) -> Projection:
 
 def _methodologies(kg: KnowledgeGraph) -> dict[str, MethodologyInfo]:
     rows = kg.store.select("""SELECT ?m ?code ?label ?p ?sector ?from WHERE { ?m a mrkg:Methodology ;
-          mrkg:code ?code ; mrkg:programme ?p . OPTIONAL { ?m rdfs:label ?label }
+          mrkg:programme ?p . OPTIONAL { ?m mrkg:code ?code } OPTIONAL { ?m rdfs:label ?label }
           OPTIONAL { ?m mrkg:sector ?sector } OPTIONAL { ?m mrkg:validFrom ?from } }""")
     sectors: dict[str, set[str]] = defaultdict(set)
     first: dict[str, dict[str, object]] = {}
@@ -243,7 +243,9 @@ def _methodologies(kg: KnowledgeGraph) -> dict[str, MethodologyInfo]:
         first.setdefault(iri, r)
         if "sector" in r:
             sectors[iri].add(r["sector"].value)  # type: ignore[attr-defined]
-    return {iri: MethodologyInfo(iri=iri, code=term_text(r["code"]), label=term_text(r.get("label")),
+    # a methodology the programme names only by title is known by its IRI slug (never shown as the programme's code)
+    return {iri: MethodologyInfo(iri=iri, code=term_text(r.get("code")) or iri.rsplit("/", 1)[-1],
+                                 label=term_text(r.get("label")),
                                  programme=r["p"].value, sectors=frozenset(sectors[iri]),  # type: ignore[attr-defined]
                                  published=_date(r.get("from")))
             for iri, r in first.items()}
