@@ -339,7 +339,8 @@ def methodology(kg: KnowledgeGraph, ident: str) -> MethodologyDetail:
     """One methodology: lineage and equivalents (both directions, two steps), and the rules that name it."""
     iri = kg.resolve(ident)
     info = kg.store.select(f"""SELECT ?code ?l ?p ?pl WHERE {{ <{iri}> a mrkg:Methodology ; mrkg:programme ?p .
-        OPTIONAL {{ <{iri}> mrkg:code ?code }} OPTIONAL {{ <{iri}> rdfs:label ?l }} OPTIONAL {{ ?p rdfs:label ?pl }} }}""")
+        OPTIONAL {{ <{iri}> mrkg:code ?code }} OPTIONAL {{ <{iri}> rdfs:label ?l }}
+        OPTIONAL {{ ?p rdfs:label ?pl }} }}""")
     if not info:
         raise UsageError(f"'{ident}' is not a methodology")
     sectors = [_v(r, "sl") for r in kg.store.select(
