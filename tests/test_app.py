@@ -123,6 +123,11 @@ def test_methodologies_search_and_page() -> None:
     assert not at.exception
     assert any("VM0050" in h.value for h in at.header)
     assert "*replaces*" in texts(at)
+    at.text_input(key="meth_search").set_value("ACM0002").run()
+    at.selectbox(key="meth_open").set_value("methodology/cdm/ACM0002").run()
+    assert not at.exception
+    assert "Other programmes that let projects use it" in [s.value for s in at.subheader]
+    assert "VCS Program accepts CDM methodologies" in texts(at)
 
 
 def test_network_elements_change_with_centre() -> None:

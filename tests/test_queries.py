@@ -27,7 +27,7 @@ def test_saved_query_has_header_and_runs_with_defaults(kg: KnowledgeGraph, name:
 
 def test_library_covers_the_researchers_questions() -> None:
     assert {"agreements-by-country", "mras-by-programme", "methodologies-derived-from", "corsia-programmes-on-date",
-            "schemes-accepting-programme", "agreements-as-of"} <= set(SAVED)
+            "schemes-accepting-programme", "agreements-as-of", "programmes-accepting-methodologies-of"} <= set(SAVED)
 
 
 # VietnamPlus 19 Aug 2025 (Singapore IA), MOE Japan 19 Nov 2015 (JCM), FOEN (Swiss agreement signed 24 Jun 2022).
@@ -79,3 +79,12 @@ def test_bad_parameters_are_refused(params: dict[str, str], message: str) -> Non
 def test_unknown_saved_query_suggests() -> None:
     with pytest.raises(UsageError, match="did you mean: mras-by-programme"):
         queries.get("mra-by-programme")
+
+
+# Verra (VCS Standard: CDM methodologies may be used), Gold Standard (eligible CDM methodologies), UNFCCC (A6.4
+# transition standard, in effect from 1 Jan 2024: CDM activities transitioning to the PACM keep their methodology).
+def test_programmes_accepting_cdm_methodologies(kg: KnowledgeGraph) -> None:
+    rows = {r[0]: r for r in answer(kg, "programmes-accepting-methodologies-of", programme="cdm")}
+    assert {"verra", "gold-standard", "pacm"} <= set(rows)
+    assert rows["pacm"][3] == "2024-01-01"
+    assert "cdm" not in rows
