@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
@@ -84,26 +85,29 @@ def focus_subgraph(part: loader.Part, focus: Collection[Node]) -> Graph:
     silently passes bad values; validating this small graph instead keeps every constraint in force. Built
     from the parsed triples, so checking one file does not convert the whole data set to rdflib.
     """
-    by_subject: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    # index by the subject's (kind, value) so only the triples kept are converted to rdflib terms
+    by_subject: dict[tuple[bool, str], list] = {}
     for t in part.triples:
-        triple = (loader.to_rdflib(t.subject), loader.to_rdflib(t.predicate), loader.to_rdflib(t.object))
-        by_subject.setdefault(triple[0], []).append(triple)
+        s = t.subject
+        by_subject.setdefault((isinstance(s, ox.BlankNode), s.value), []).append(t)
+    rdf_type = ox.NamedNode(str(RDF.type))
     sub = Graph()
-    todo, seen = list(focus), set()
+    todo = [(isinstance(n, BNode), str(n)) for n in focus]
+    seen: set[tuple[bool, str]] = set()
     while todo:
-        node = todo.pop()
-        if node in seen:
+        key = todo.pop()
+        if key in seen:
             continue
-        seen.add(node)
-        for triple in by_subject.get(node, ()):
-            sub.add(triple)
-            obj = triple[2]
-            if isinstance(obj, BNode):
-                todo.append(obj)
-            elif isinstance(obj, URIRef):
-                for s2, p2, o2 in by_subject.get(obj, ()):
-                    if p2 == RDF.type:
-                        sub.add((s2, p2, o2))
+        seen.add(key)
+        for t in by_subject.get(key, ()):
+            sub.add((loader.to_rdflib(t.subject), loader.to_rdflib(t.predicate), loader.to_rdflib(t.object)))
+            obj = t.object
+            if isinstance(obj, ox.BlankNode):
+                todo.append((True, obj.value))
+            elif isinstance(obj, ox.NamedNode):
+                for t2 in by_subject.get((False, obj.value), ()):
+                    if t2.predicate == rdf_type:
+                        sub.add((loader.to_rdflib(t2.subject), RDF.type, loader.to_rdflib(t2.object)))
     return sub
 
 
@@ -191,7 +195,8 @@ def validate(kg: KnowledgeGraph, focus_files: Collection[Path] | None = None) ->
     focus: set[Node] | None = None
     if focus_files is not None:
         wanted = {Path(p).resolve() for p in focus_files}
-        focus = {n for n, files in kg.data.origins.items() if {f.resolve() for f in files} & wanted}
+        resolved = {f: f.resolve() for files in kg.data.origins.values() for f in files}
+        focus = {n for n, files in kg.data.origins.items() if any(resolved[f] in wanted for f in files)}
     violations = shacl_findings(kg, focus) if focus is None or focus else []
     hygiene, names = check_findings(kg, focus)
     violations.extend(hygiene)
