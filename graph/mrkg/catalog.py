@@ -704,7 +704,7 @@ class Stats:
         lines += [f"  {c['label']:<36} {c['count']:>6}" for c in o.counts]
         lines += ["", "per programme (methodologies / rules naming it / MRAs recognising it / label decisions / "
                   "programmes whose methodologies it accepts):"]
-        lines += [f"  {p['programme']:<14} {p['methodologies']:>5} {p['rules']:>5} {p['mras']:>5} {p['labels']:>5}"
+        lines += [f"  {p['programme']:<16} {p['methodologies']:>5} {p['rules']:>5} {p['mras']:>5} {p['labels']:>5}"
                   f" {p['accepts_methodologies_of']:>5}" for p in self.per_programme]
         lines += ["", "per country (agreements by kind), top 25:"]
         for c in self.per_country[:25]:
