@@ -240,3 +240,16 @@ def test_query_runner_stops_a_slow_query(runner: catalog.QueryRunner) -> None:
         runner.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
     assert time.perf_counter() - start < 5
     assert runner.run("ASK { ?s ?p ?o }").rows == [["true"]]  # a new worker takes over
+
+
+def test_an_event_with_several_comments_is_listed_once(kg: KnowledgeGraph) -> None:
+    """Events are read from the data; one with a correction note and its original note stays one event."""
+    text = (DATA / "agreements" / "singapore.ttl").read_text(encoding="utf-8")
+    block = text[text.index("event:sg-py-ia-2025-negotiations-concluded a"):]
+    block = block[:block.index("\n\n")]
+    assert block.count("rdfs:comment") >= 2
+    events = kg.entity("agreement/sg-py-ia-2025").events
+    stages = [e.stage for e in events]
+    assert len(stages) == len(set(stages))
+    concluded = next(e for e in events if e.stage == "negotiations-concluded")
+    assert concluded.precision == "on or before" and " | " in concluded.note

@@ -173,10 +173,10 @@ class KnowledgeGraph:
             Event(date=term_text(r["date"]), stage=term_text(r["stage"]),
                   precision=term_text(r.get("prec")) or "day", note=term_text(r.get("note")))
             for r in self.store.select(f"""
-                SELECT ?date ?stage ?prec ?note WHERE {{ <{iri}> mrkg:hasEvent ?e .
-                  ?e mrkg:date ?date ; mrkg:stage/skos:notation ?stage .
+                SELECT ?date ?stage ?prec (GROUP_CONCAT(?comment; separator=" | ") AS ?note) WHERE {{
+                  <{iri}> mrkg:hasEvent ?e . ?e mrkg:date ?date ; mrkg:stage/skos:notation ?stage .
                   OPTIONAL {{ ?e mrkg:datePrecision/skos:notation ?prec }}
-                  OPTIONAL {{ ?e rdfs:comment ?note }} }} ORDER BY ?date""")
+                  OPTIONAL {{ ?e rdfs:comment ?comment }} }} GROUP BY ?e ?date ?stage ?prec ORDER BY ?date""")
         ]
         incoming = [
             Fact(predicate=compact(r["p"].value), value=_label_or_text(r),  # type: ignore[attr-defined]
