@@ -6,10 +6,15 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import rdflib
 
 from mrkg import catalog
 from mrkg.catalog import stats
 from mrkg.graph import KnowledgeGraph
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_counts_per_country_and_programme(kg: KnowledgeGraph) -> None:
@@ -38,6 +43,15 @@ def test_confidence_shares_and_undated_facts(kg: KnowledgeGraph) -> None:
     assert undated["Agreement"]["undated"] == 0  # every agreement has a dated event
     assert 0 < undated["Methodology"]["undated"] <= undated["Methodology"]["total"]
     assert report.overview.oldest_source_date <= report.overview.newest_source_date
+    by_precision = {d["precision"]: d["events"] for d in report.date_precision}
+    assert sum(by_precision.values()) == undated["AgreementEvent"]["total"]
+    g = rdflib.Graph()
+    for path in (ROOT / "data").rglob("*.ttl"):
+        g.parse(path)
+    m = rdflib.Namespace("https://w3id.org/mrkg/ontology#")
+    bounded = {e for e in g.subjects(m.datePrecision, m.precisionOnOrBefore)
+               if (e, rdflib.RDF.type, m.AgreementEvent) in g}
+    assert by_precision.get("on or before", 0) == len(bounded) > 0
 
 
 def test_stats_cli_json() -> None:

@@ -690,6 +690,7 @@ class Stats:
     per_country: list[dict[str, object]]  # country, agreements by kind, total
     confidence: list[dict[str, object]]  # confidence, count, share
     undated: list[dict[str, object]]  # class, facts with no date of their own, of how many
+    date_precision: list[dict[str, object]] = field(default_factory=list)  # precision, events with it
 
     def to_dict(self) -> dict[str, object]:
         from dataclasses import asdict
@@ -714,6 +715,8 @@ class Stats:
         lines += [f"  {c['confidence']:<18} {c['count']:>6}  {float(c['share']):6.1%}" for c in self.confidence]  # type: ignore[arg-type]
         lines += ["", "facts with no date of their own (class: undated / all):"]
         lines += [f"  {u['class']:<20} {u['undated']:>5} / {u['total']}" for u in self.undated]
+        lines += ["", "agreement events per date precision ('on or before': only an upper bound is known):"]
+        lines += [f"  {d['precision']:<20} {d['events']:>5}" for d in self.date_precision]
         return "\n".join(lines)
 
 
@@ -752,4 +755,8 @@ def stats(kg: KnowledgeGraph) -> Stats:
               FILTER NOT EXISTS {{ {dated} }} }}""")[0]
         if int(_v(every, "c")):
             undated.append({"class": cls, "undated": int(_v(missing, "c")), "total": int(_v(every, "c"))})
-    return Stats(overview(kg), programmes, countries, confidence, undated)
+    precision = [{"precision": _v(r, "prec"), "events": int(_v(r, "n"))} for r in kg.store.select("""
+        SELECT ?prec (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a mrkg:AgreementEvent .
+          OPTIONAL { ?e mrkg:datePrecision/skos:notation ?p } BIND (COALESCE(?p, "day") AS ?prec) }
+        GROUP BY ?prec ORDER BY DESC(?n)""")]
+    return Stats(overview(kg), programmes, countries, confidence, undated, precision)
