@@ -42,6 +42,21 @@ for col, (cls, name) in zip(cols, [("ComplianceScheme", "Compliance schemes"), (
 with st.expander("Counts for every class"):
     st.dataframe(pd.DataFrame(ov.counts), hide_index=True, width="stretch")
 
+st.subheader("How sure the facts are")
+report = ex.stats()
+left, right = st.columns([2, 1])
+shares = pd.DataFrame(report.confidence)
+left.altair_chart(alt.Chart(shares).mark_bar().encode(
+    x=alt.X("share:Q", title="share of fact-bearing nodes", axis=alt.Axis(format="%")),
+    y=alt.Y("confidence:N", title=None, sort=["confirmed", "confirmed-partial", "secondary", "contested",
+                                              "unverified"]),
+    tooltip=["confidence", "count", alt.Tooltip("share:Q", format=".1%")]).properties(height=170), width="stretch")
+right.markdown("\n".join(f"- **{c['confidence']}**: {c['count']} ({float(c['share']):.1%})"
+                          for c in report.confidence))
+right.caption("confirmed: read in the source; confirmed-partial: part inferred (often the day); secondary: read "
+              "only in trade press or a mirror; contested: sources disagree (both versions in the comment); "
+              "unverified: reported, not confirmed. Dates known only by a bound show as 'on or before'.")
+
 st.subheader("Coverage by region")
 left, right = st.columns([2, 1])
 regions = left.radio("Group countries by", ["blocs", "continents"], horizontal=True, key="regions",

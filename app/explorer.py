@@ -58,6 +58,11 @@ def overview() -> catalog.Overview:
 
 
 @st.cache_data(show_spinner=False)
+def stats() -> catalog.Stats:
+    return catalog.stats(graph())
+
+
+@st.cache_data(show_spinner=False)
 def timeline(since: dt.date | None = None) -> list[dict[str, str]]:
     return catalog.timeline(graph(), since=since)
 

@@ -44,6 +44,10 @@ def test_overview_shows_counts_version_and_recent_changes() -> None:
     assert metrics["Newest source (published)"] == max(re.findall(r'dcterms:issued "(\d{4}-\d{2}-\d{2})"', text))
     regions = at.dataframe[1].value
     assert "ASEAN" in set(regions["Region"])
+    assert "How sure the facts are" in [s.value for s in at.subheader]
+    for level, term in (("confirmed", "Confirmed"), ("unverified", "Unverified"), ("contested", "Contested")):
+        n = len(re.findall(rf"mrkg:confidence mrkg:confidence{term}\b", text))
+        assert f"- **{level}**: {n} (" in texts(at), level
     before = next(m.value for m in at.markdown if "dated changes" in m.value)
     at.date_input(key="since").set_value("2026-01-01").run()
     after = next(m.value for m in at.markdown if "dated changes" in m.value)
