@@ -44,15 +44,14 @@ with st.expander("Counts for every class"):
 
 st.subheader("How sure the facts are")
 report = ex.stats()
+LEVELS = ["confirmed", "confirmed-partial", "secondary", "contested", "unverified"]
+levels = sorted(report.confidence, key=lambda c: LEVELS.index(str(c["confidence"])))
 left, right = st.columns([2, 1])
-shares = pd.DataFrame(report.confidence)
-left.altair_chart(alt.Chart(shares).mark_bar().encode(
+left.altair_chart(alt.Chart(pd.DataFrame(levels)).mark_bar().encode(
     x=alt.X("share:Q", title="share of fact-bearing nodes", axis=alt.Axis(format="%")),
-    y=alt.Y("confidence:N", title=None, sort=["confirmed", "confirmed-partial", "secondary", "contested",
-                                              "unverified"]),
-    tooltip=["confidence", "count", alt.Tooltip("share:Q", format=".1%")]).properties(height=170), width="stretch")
-right.markdown("\n".join(f"- **{c['confidence']}**: {c['count']} ({float(c['share']):.1%})"
-                          for c in report.confidence))
+    y=alt.Y("confidence:N", title=None, sort=LEVELS, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+    tooltip=["confidence", "count", alt.Tooltip("share:Q", format=".1%")]).properties(height=220), width="stretch")
+right.markdown("\n".join(f"- **{c['confidence']}**: {c['count']} ({float(c['share']):.1%})" for c in levels))
 right.caption("confirmed: read in the source; confirmed-partial: part inferred (often the day); secondary: read "
               "only in trade press or a mirror; contested: sources disagree (both versions in the comment); "
               "unverified: reported, not confirmed. Dates known only by a bound show as 'on or before'.")
