@@ -12,6 +12,7 @@ import pytest
 from mrkg import catalog
 from mrkg.errors import InputError, UsageError
 from mrkg.graph import KnowledgeGraph
+from mrkg.paths import make_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -159,7 +160,6 @@ def test_methodology_named_only_by_title_is_found_and_usable_in_a_profile() -> N
     assert [m["code"] for m in found] == [""]  # no code is made up for it
     d = catalog.methodology(kg, "methodology/acr/test-titled-only")
     assert d.code == "" and d.title == "Test methodology named only by its title"
-    from mrkg.paths import make_profile
     profile = make_profile(kg.projection, "acr", "US", methodology="test-titled-only")
     assert profile.methodology == f"{ID}methodology/acr/test-titled-only"
 

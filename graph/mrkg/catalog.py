@@ -69,6 +69,11 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _span(row: Mapping[str, object]) -> str:
+    """A row's ?from .. ?to validity as text, with an ellipsis for an open end."""
+    return f"{_v(row, 'from') or '…'} – {_v(row, 'to') or '…'}"
+
+
 def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10]) if text else None
@@ -379,7 +384,7 @@ def methodology(kg: KnowledgeGraph, ident: str) -> MethodologyDetail:
             ORDER BY ?sl ?rule"""):
         accepted.append({"scheme": _v(r, "s"), "scheme_label": _v(r, "sl"), "rule": _v(r, "rule"),
                          "rule_label": _v(r, "rl"), "how": _v(r, "how"),
-                         "valid": f"{_v(r, 'from') or '…'} – {_v(r, 'to') or '…'}"})
+                         "valid": _span(r)})
     row = info[0]
     usable = [a for a in acceptances(kg, accepted=_v(row, "p"))
               if not a["only"] or iri in a["only"].split(" ")]
@@ -407,7 +412,7 @@ def acceptances(kg: KnowledgeGraph, accepting: str | None = None, accepted: str 
             GROUP BY ?acc ?l ?a ?al ?o ?ol ?from ?to ?conf ORDER BY ?al ?ol ?acc""")
     return [{"acceptance": _v(r, "acc"), "label": _v(r, "l"), "accepting": _v(r, "a"),
              "accepting_label": _v(r, "al"), "accepted": _v(r, "o"), "accepted_label": _v(r, "ol"),
-             "only": _v(r, "only"), "valid": f"{_v(r, 'from') or '…'} – {_v(r, 'to') or '…'}",
+             "only": _v(r, "only"), "valid": _span(r),
              "confidence": _v(r, "conf")} for r in rows]
 
 

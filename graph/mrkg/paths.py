@@ -22,10 +22,10 @@ SCHEMA_VERSION = 1
 MAX_RECOGNITION_HOPS = 3
 
 
-
 def percent(share: float) -> str:
     """A share as the percentage the source states: 0.05 -> '5%', 0.033 -> '3.3%' (never rounded away)."""
     return f"{share * 100:.4g}%"
+
 
 @dataclass(frozen=True)
 class CreditProfile:
