@@ -105,6 +105,32 @@ def test_verra_afforestation_from_bhutan_is_excluded_unless_listed(engine: PathE
     assert any("sector excluded" in r for r in refused.reasons)
 
 
+# Argus, 19 Dec 2023: Singapore's lists take methodologies "published before 31 March this year"; a methodology's
+# mrkg:validFrom is its first publication (ontology definition). One first published after the cut-off is refused;
+# one whose first publication the graph does not hold is conditional on the cut-off, never refused.
+def test_singapore_methodology_cut_off(engine: PathEngine, kg: KnowledgeGraph) -> None:
+    p = kg.projection
+    cut_off = dt.date(2023, 3, 31)
+    # VCS scope 14 is excluded by Ghana's list whatever the date, so it cannot show the cut-off
+    verra = [m for m in p.methodologies.values()
+             if m.programme == prog("verra") and not any(s.endswith("#scope14") for s in m.sectors)]
+    late = [m for m in verra if m.published and m.published > cut_off]
+    undated = [m for m in verra if m.published is None]
+    assert late and undated
+    for meth in late:
+        profile = make_profile(p, "verra", "GH", methodology=meth.code, vintage=2024, authorised=True, adjusted=True,
+                               as_of=TODAY)
+        path = path_to(engine, profile, scheme("sg-carbon-tax"))
+        assert path.verdict == NOT_RECOGNISED, meth.code
+        assert any("cut-off" in r for r in path.reasons), (meth.code, path.reasons)
+    for meth in undated:
+        profile = make_profile(p, "verra", "GH", methodology=meth.code, vintage=2024, authorised=True, adjusted=True,
+                               as_of=TODAY)
+        path = path_to(engine, profile, scheme("sg-carbon-tax"))
+        assert path.verdict == CONDITIONAL, (meth.code, path.reasons)
+        assert any("published before 2023-03-31" in u for u in path.unmet), (meth.code, path.unmet)
+
+
 def test_vintage_outside_2021_2030_is_refused_by_singapore(engine: PathEngine) -> None:
     old = CreditProfile(prog("verra"), country("BT"), vintage=2019, authorised=True, adjusted=True, as_of=TODAY)
     path = path_to(engine, old, scheme("sg-carbon-tax"))
