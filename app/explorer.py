@@ -16,7 +16,7 @@ import streamlit as st
 from mrkg import catalog
 from mrkg.graph import KnowledgeGraph
 from mrkg.sources import SourceInfo
-from mrkg.store import compact
+from mrkg.store import compact, local_name
 
 APP = Path(__file__).resolve().parent
 ID = "https://w3id.org/mrkg/id/"
@@ -120,7 +120,7 @@ def countries_geo() -> dict[str, dict[str, object]]:
 
 # -- names, links, sources ------------------------------------------------------------------------------------
 def slug(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
+    return local_name(iri)
 
 
 def short_id(iri: str) -> str:

@@ -117,16 +117,18 @@ def test_singapore_methodology_cut_off(engine: PathEngine, kg: KnowledgeGraph) -
     late = [m for m in verra if m.published and m.published > cut_off]
     undated = [m for m in verra if m.published is None]
     assert late and undated
-    for meth in late:
-        profile = make_profile(p, "verra", "GH", methodology=meth.code, vintage=2024, authorised=True, adjusted=True,
+
+    def to_singapore(code: str):
+        profile = make_profile(p, "verra", "GH", methodology=code, vintage=2024, authorised=True, adjusted=True,
                                as_of=TODAY)
-        path = path_to(engine, profile, scheme("sg-carbon-tax"))
+        return path_to(engine, profile, scheme("sg-carbon-tax"))
+
+    for meth in late:
+        path = to_singapore(meth.code)
         assert path.verdict == NOT_RECOGNISED, meth.code
         assert any("cut-off" in r for r in path.reasons), (meth.code, path.reasons)
     for meth in undated:
-        profile = make_profile(p, "verra", "GH", methodology=meth.code, vintage=2024, authorised=True, adjusted=True,
-                               as_of=TODAY)
-        path = path_to(engine, profile, scheme("sg-carbon-tax"))
+        path = to_singapore(meth.code)
         assert path.verdict == CONDITIONAL, (meth.code, path.reasons)
         assert any("published before 2023-03-31" in u for u in path.unmet), (meth.code, path.unmet)
 

@@ -26,7 +26,7 @@ from .errors import InputError, MrkgError, UsageError
 from .namespace import ID as ID_NS
 from .namespace import MRKG
 from .sources import SourceInfo, sources_by_node
-from .store import compact
+from .store import compact, local_name
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -65,20 +65,9 @@ def _v(row: Mapping[str, object], key: str) -> str:
     return getattr(term, "value", "") if term is not None else ""
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _span(row: Mapping[str, object]) -> str:
     """A row's ?from .. ?to validity as text, with an ellipsis for an open end."""
     return f"{_v(row, 'from') or '…'} – {_v(row, 'to') or '…'}"
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
 
 
 # -- overview ------------------------------------------------------------------------------------------------
@@ -108,7 +97,7 @@ def version(kg: KnowledgeGraph) -> str:
 
 def overview(kg: KnowledgeGraph) -> Overview:
     counts = [
-        {"class": _local(_v(r, "c")), "label": _v(r, "l") or _local(_v(r, "c")), "count": int(_v(r, "n"))}
+        {"class": local_name(_v(r, "c")), "label": _v(r, "l") or local_name(_v(r, "c")), "count": int(_v(r, "n"))}
         for r in kg.store.select("""
             SELECT ?c (SAMPLE(?l0) AS ?l) (COUNT(DISTINCT ?s) AS ?n) WHERE {
               { GRAPH <urn:mrkg:data> { ?s a ?c } } UNION { GRAPH <urn:mrkg:inferred> { ?s a ?c } }
@@ -192,7 +181,7 @@ def timeline(kg: KnowledgeGraph, since: dt.date | None = None, until: dt.date | 
         src = event_sources.get(_v(r, "e")) or []
         out.append({"date": _v(r, "d"), "precision": _v(r, "prec") or "day", "what": "agreement",
                     "change": _v(r, "st"), "subject": _v(r, "a"), "label": _v(r, "al"),
-                    "kind": AGREEMENT_KINDS.get(_local(_v(r, "kind")), _local(_v(r, "kind"))),
+                    "kind": AGREEMENT_KINDS.get(local_name(_v(r, "kind")), local_name(_v(r, "kind"))),
                     "note": _v(r, "note"), "source": src[0].cite() if src else "",
                     "source_url": src[0].url if src else ""})
     rule_sources = _first_sources(kg, "?n a mrkg:EligibilityRule .")
@@ -241,7 +230,7 @@ def agreements(kg: KnowledgeGraph, as_of: dt.date | None = None, *, country: str
     parties: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for r in kg.store.select("""SELECT ?a ?p ?pl ?a2 WHERE { ?a a mrkg:Agreement ; mrkg:party ?p .
             OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?p mrkg:isoAlpha2 ?a2 } } ORDER BY ?a ?pl"""):
-        parties[_v(r, "a")].append((_v(r, "p"), _v(r, "pl") or _local(_v(r, "p")), _v(r, "a2")))
+        parties[_v(r, "a")].append((_v(r, "p"), _v(r, "pl") or local_name(_v(r, "p")), _v(r, "a2")))
     wanted_kinds = set(kinds) if kinds is not None else None
     wanted_stages = set(stages) if stages is not None else None
     country_iri = None
@@ -254,7 +243,7 @@ def agreements(kg: KnowledgeGraph, as_of: dt.date | None = None, *, country: str
             OPTIONAL { ?a mrkg:confidence/skos:notation ?conf }
             OPTIONAL { { ?a dcterms:source ?s } UNION { ?a mrkg:hasEvent/dcterms:source ?s } } }
             GROUP BY ?a ?l ?kind ?conf"""):
-        iri, kind = _v(r, "a"), _local(_v(r, "kind"))
+        iri, kind = _v(r, "a"), local_name(_v(r, "kind"))
         evs = events.get(iri, [])
         past = [(d, s) for d, s in evs if d <= day]
         stage = past[-1][1] if past else "not yet"
@@ -316,9 +305,9 @@ def methodologies(kg: KnowledgeGraph, text: str = "", programme: str | None = No
         row = {"iri": _v(r, "m"), "id": compact(_v(r, "m")), "code": _v(r, "code"), "title": _v(r, "l"),
                "programme": _v(r, "p"), "programme_label": _v(r, "pl"), "sectors": _v(r, "sectors"),
                "status": _v(r, "status"), "published": _v(r, "from")}
-        if programme and programme not in (row["programme"], _local(row["programme"])):
+        if programme and programme not in (row["programme"], local_name(row["programme"])):
             continue
-        hay = " ".join((row["code"], row["title"], row["programme_label"], _local(row["programme"]),
+        hay = " ".join((row["code"], row["title"], row["programme_label"], local_name(row["programme"]),
                         row["sectors"])).lower()
         if needle and needle not in hay:
             continue
@@ -470,7 +459,7 @@ def neighbourhood(kg: KnowledgeGraph, ident: str, depth: int = 1, limit: int = 1
     labels = _labels(kg, list(nodes))
     out_edges = []
     for s, p, o in edges:
-        out_edges.append({"id": f"{s}|{p}|{o}", "source": s, "target": o, "label": _local(p)})
+        out_edges.append({"id": f"{s}|{p}|{o}", "source": s, "target": o, "label": local_name(p)})
     return Subgraph(center=center, nodes=[{"id": n, "label": labels.get(n, compact(n)), "kind": kinds.get(n, "Thing")}
                                           for n in nodes], edges=out_edges, truncated=truncated)
 
@@ -483,7 +472,7 @@ def _kinds(kg: KnowledgeGraph, iris: Sequence[str]) -> dict[str, str]:
     for r in kg.store.select(f"""SELECT ?n ?c WHERE {{ VALUES ?n {{ {values} }} GRAPH <urn:mrkg:data> {{ ?n a ?c }}
             FILTER NOT EXISTS {{ GRAPH <urn:mrkg:data> {{ ?n a ?sub }} ?sub rdfs:subClassOf ?c FILTER (?sub != ?c) }}
             }}"""):
-        out[_v(r, "n")] = _local(_v(r, "c"))
+        out[_v(r, "n")] = local_name(_v(r, "c"))
     return out
 
 
@@ -511,7 +500,7 @@ def entities(kg: KnowledgeGraph, kinds: Iterable[str] = ("Country", "RegionalBlo
     values = " ".join(f"mrkg:{k}" for k in kinds)
     rows = kg.store.select(f"""SELECT DISTINCT ?n ?l ?k WHERE {{ VALUES ?k {{ {values} }} ?n a ?k ;
         rdfs:label ?l }} ORDER BY ?k ?l""")
-    return [{"iri": _v(r, "n"), "id": compact(_v(r, "n")), "label": _v(r, "l"), "kind": _local(_v(r, "k"))}
+    return [{"iri": _v(r, "n"), "id": compact(_v(r, "n")), "label": _v(r, "l"), "kind": local_name(_v(r, "k"))}
             for r in rows]
 
 
@@ -673,7 +662,7 @@ def matrix_rows(kg: KnowledgeGraph, as_of: dt.date | None = None, programmes: It
     p = kg.projection
     codes = {_v(r, "c"): _v(r, "a2") for r in kg.store.select("SELECT ?c ?a2 WHERE { ?c mrkg:isoAlpha2 ?a2 }")}
     return [{"programme": c.programme, "programme_label": p.label(c.programme), "host": c.host,
-             "host_code": codes.get(c.host, _local(c.host)), "host_label": p.label(c.host), "target": c.target,
+             "host_code": codes.get(c.host, local_name(c.host)), "host_label": p.label(c.host), "target": c.target,
              "target_label": p.label(c.target), "verdict": c.verdict, "note": c.note}
             for c in matrix(kg.engine, as_of, programmes, hosts)]
 

@@ -17,7 +17,7 @@ from .namespace import ID, MRKG
 from .paths import PathEngine
 from .project import Projection, project
 from .sources import SourceInfo, sources_by_node
-from .store import QueryResult, Store, compact, term_text
+from .store import QueryResult, Store, compact, local_name, term_text
 from .validate import ValidationReport, validate
 
 
@@ -142,7 +142,7 @@ class KnowledgeGraph:
         names: dict[str, set[str]] = {}
         for row in rows:
             iri = row["s"].value  # type: ignore[attr-defined]
-            names.setdefault(iri.rsplit("/", 1)[-1].lower(), set()).add(iri)
+            names.setdefault(local_name(iri).lower(), set()).add(iri)
             if "name" in row:
                 names.setdefault(term_text(row["name"]).lower(), set()).add(iri)
         return names

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from .namespace import ID as ID_NS
 from .project import AgreementInfo, Projection, RuleInfo
 from .sources import SourceInfo
+from .store import local_name
 
 ELIGIBLE, CONDITIONAL, NOT_RECOGNISED = "eligible", "conditional", "not recognised"
 VERDICT_RANK = {ELIGIBLE: 0, CONDITIONAL: 1, NOT_RECOGNISED: 2}
@@ -363,7 +364,7 @@ class PathEngine:
 
     def _code(self, iri: str) -> str:
         meth = self.p.methodologies.get(iri)
-        return meth.code if meth else iri.rsplit("/", 1)[-1]
+        return meth.code if meth else local_name(iri)
 
     def _agreement_hop(self, profile: CreditProfile, buyer: str, kinds: frozenset[str]) -> tuple[Hop | None, str]:
         """The strongest active agreement of a required kind between host and buyer, or why there is none."""
@@ -481,12 +482,12 @@ def make_profile(p: Projection, programme: str, host: str, *, methodology: str |
 
     progs = {}
     for iri in p.programmes():
-        progs[iri.rsplit("/", 1)[-1].lower()] = iri
+        progs[local_name(iri).lower()] = iri
         progs.setdefault(p.label(iri).lower(), iri)
     prog_iri = _pick("programme", programme, progs)
     hosts = {}
     for iri in p.countries():
-        hosts[iri.rsplit("/", 1)[-1].lower()] = iri
+        hosts[local_name(iri).lower()] = iri
         hosts.setdefault(p.label(iri).lower(), iri)
     host_iri = _pick("host country (ISO 3166-1 alpha-2 code)", host, hosts)
     meth_iri = None
@@ -502,7 +503,7 @@ def make_profile(p: Projection, programme: str, host: str, *, methodology: str |
     if sector:
         sectors = {}
         for iri in {*p.sector_groups, *p.sector_groups.values()}:
-            local = iri.rsplit("#", 1)[-1]
+            local = local_name(iri)
             sectors[local.lower()] = iri
             sectors[p.label(iri).lower()] = iri
             if local.startswith("scope"):
@@ -544,7 +545,7 @@ def matrix(engine: PathEngine, as_of: dt.date | None = None, programmes: Iterabl
 def resolve_targets(p: Projection, names: Iterable[str]) -> list[str]:
     options = {}
     for iri in [*p.schemes(), *p.programmes()]:
-        options[iri.rsplit("/", 1)[-1].lower()] = iri
+        options[local_name(iri).lower()] = iri
         options.setdefault(p.label(iri).lower(), iri)
     return [_pick("target (scheme or programme)", n, options) for n in names]
 

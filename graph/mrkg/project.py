@@ -19,7 +19,7 @@ import networkx as nx
 
 from .namespace import MRKG
 from .sources import SourceInfo, sources_by_node
-from .store import term_text
+from .store import local_name, parse_date, term_text
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -123,7 +123,7 @@ class Projection:
     members: dict[str, frozenset[str]] = field(default_factory=dict)  # bloc -> member countries (current)
 
     def label(self, iri: str | None) -> str:
-        return self.labels.get(iri or "", (iri or "").rsplit("/", 1)[-1])
+        return self.labels.get(iri or "", local_name(iri or ""))
 
     def programmes(self) -> list[str]:
         return sorted(n for n, d in self.graph.nodes(data=True) if d.get("kind") == "programme")
@@ -134,18 +134,6 @@ class Projection:
     def countries(self) -> list[str]:
         return sorted(n for n, d in self.graph.nodes(data=True) if d.get("kind") == "jurisdiction"
                       and d.get("country"))
-
-
-def _date(term: object | None) -> dt.date | None:
-    text = term_text(term)
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1]
 
 
 def project(kg: KnowledgeGraph) -> Projection:
@@ -161,7 +149,7 @@ def project(kg: KnowledgeGraph) -> Projection:
     today = dt.date.today()
     for r in kg.store.select("""SELECT ?b ?m ?from ?to WHERE { ?x a mrkg:Membership ; mrkg:bloc ?b ;
             mrkg:member ?m . OPTIONAL { ?x mrkg:validFrom ?from } OPTIONAL { ?x mrkg:validTo ?to } }"""):
-        until = _date(r.get("to"))
+        until = parse_date(term_text(r.get("to")))
         if until is None or until >= today:
             members[r["b"].value].add(r["m"].value)  # type: ignore[attr-defined]
     for bloc in members:
@@ -169,7 +157,7 @@ def project(kg: KnowledgeGraph) -> Projection:
 
     for r in kg.store.select("""SELECT ?p ?kind ?j WHERE { ?p a mrkg:CreditingProgramme ; a ?kind .
             ?kind rdfs:subClassOf mrkg:CreditingProgramme . OPTIONAL { ?p mrkg:jurisdiction ?j } }"""):
-        g.add_node(r["p"].value, kind="programme", programme_kind=_local(r["kind"].value),  # type: ignore[attr-defined]
+        g.add_node(r["p"].value, kind="programme", programme_kind=local_name(r["kind"].value),  # type: ignore[attr-defined]
                    jurisdiction=r["j"].value if "j" in r else None)  # type: ignore[attr-defined]
     for r in kg.store.select("""SELECT ?s ?j WHERE { ?s a mrkg:ComplianceScheme .
             OPTIONAL { ?s mrkg:jurisdiction ?j } }"""):
@@ -180,7 +168,7 @@ def project(kg: KnowledgeGraph) -> Projection:
     events: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     for r in kg.store.select("""SELECT ?a ?d ?st WHERE { ?a mrkg:hasEvent ?e . ?e mrkg:date ?d ;
             mrkg:stage/skos:notation ?st }"""):
-        when = _date(r["d"])
+        when = parse_date(term_text(r["d"]))
         if when:
             events[r["a"].value].append((when, term_text(r["st"])))  # type: ignore[attr-defined]
     parties: dict[str, set[str]] = defaultdict(set)
@@ -198,7 +186,7 @@ def project(kg: KnowledgeGraph) -> Projection:
         iri = r["a"].value  # type: ignore[attr-defined]
         ps = frozenset(parties[iri])
         info = AgreementInfo(
-            iri=iri, label=labels.get(iri, iri), kind=_local(r["kind"].value),  # type: ignore[attr-defined]
+            iri=iri, label=labels.get(iri, iri), kind=local_name(r["kind"].value),  # type: ignore[attr-defined]
             parties=ps, jurisdictions=frozenset(p for p in ps if p in g and g.nodes[p]["kind"] == "jurisdiction"),
             events=tuple(sorted(events[iri])), sources=tuple(sources.get(iri, ())),
             confidence=term_text(r.get("conf")),
@@ -244,10 +232,10 @@ def _methodologies(kg: KnowledgeGraph) -> dict[str, MethodologyInfo]:
         if "sector" in r:
             sectors[iri].add(r["sector"].value)  # type: ignore[attr-defined]
     # a methodology the programme names only by title is known by its IRI slug (never shown as the programme's code)
-    return {iri: MethodologyInfo(iri=iri, code=term_text(r.get("code")) or iri.rsplit("/", 1)[-1],
+    return {iri: MethodologyInfo(iri=iri, code=term_text(r.get("code")) or local_name(iri),
                                  label=term_text(r.get("label")),
                                  programme=r["p"].value, sectors=frozenset(sectors[iri]),  # type: ignore[attr-defined]
-                                 published=_date(r.get("from")))
+                                 published=parse_date(term_text(r.get("from"))))
             for iri, r in first.items()}
 
 
@@ -277,7 +265,7 @@ def _rules(kg: KnowledgeGraph, sources: dict[str, list[SourceInfo]]) -> list[Rul
         name = pred[len(M):] if pred.startswith(M) else pred
         if name in RULE_SETS:
             value = obj.value  # type: ignore[attr-defined]
-            f[RULE_SETS[name]].add(_local(value) if name == "requiresAgreementKind" else value)  # type: ignore[union-attr]
+            f[RULE_SETS[name]].add(local_name(value) if name == "requiresAgreementKind" else value)  # type: ignore[union-attr]
         elif name in RULE_SCALARS:
             f[RULE_SCALARS[name]] = obj
         elif pred.endswith("#label"):
@@ -298,7 +286,7 @@ def _rules(kg: KnowledgeGraph, sources: dict[str, list[SourceInfo]]) -> list[Rul
             if attr in ("scheme",):
                 kwargs[attr] = term.value  # type: ignore[attr-defined]
             elif attr == "host_constraint":
-                kwargs[attr] = _local(term.value)  # type: ignore[attr-defined]
+                kwargs[attr] = local_name(term.value)  # type: ignore[attr-defined]
             elif attr in ("vintage_from", "vintage_to"):
                 kwargs[attr] = int(text)
             elif attr == "max_share":
@@ -309,7 +297,7 @@ def _rules(kg: KnowledgeGraph, sources: dict[str, list[SourceInfo]]) -> list[Rul
             elif attr == "share_basis":
                 kwargs[attr] = text
             else:
-                kwargs[attr] = _date(term)
+                kwargs[attr] = parse_date(term_text(term))
         if "scheme" in kwargs:
             out.append(RuleInfo(**kwargs))  # type: ignore[arg-type]
     return sorted(out, key=lambda r: r.iri)

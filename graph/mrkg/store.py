@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable
@@ -48,6 +49,19 @@ def compact(iri: str) -> str:
     if iri.startswith(PREFIXES["id"]):
         return iri[len(PREFIXES["id"]) :]
     return iri
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: an ontology term's name (after '#') or an instance's slug (after the last '/')."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date at the start of a literal's text (xsd:date or xsd:dateTime); None when empty or not a date."""
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def term_text(term: object | None) -> str:
