@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,29 @@ def test_saved_query_with_parameter() -> None:
     assert "mras-by-programme" in listed.stdout
     bad = run("query", "mras-by-programme", "--param", "programme")
     assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr
+
+
+def test_explore_stops_its_streamlit_server_when_terminated(tmp_path: Path) -> None:
+    """SIGTERM to `mrkg explore` must not leave the Streamlit server it started answering on its port."""
+    import urllib.error
+    import urllib.request
+
+    from servers import free_port, start, stop, wait_for
+
+    port = free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    log = tmp_path / "explore.log"
+    proc = start([sys.executable, "-m", "mrkg", "explore", "--port", str(port)], log)
+    try:
+        wait_for(health, proc, log)
+    finally:
+        stop(proc)
+    deadline = time.monotonic() + 15
+    answering = True
+    while answering and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(health, timeout=2):
+                time.sleep(0.3)
+        except (urllib.error.URLError, OSError):
+            answering = False
+    assert not answering, f"the explorer still answers on port {port} after `mrkg explore` was terminated"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 from enum import StrEnum
@@ -329,8 +330,6 @@ def explore_cmd(
     headless: Annotated[bool, typer.Option("--headless/--browser", help="Do not open a browser.")] = True,
 ) -> None:
     """Start the explorer (Streamlit) on 127.0.0.1."""
-    import subprocess
-
     from . import resources
 
     app_file = resources.root() / "app" / "Home.py"
@@ -339,7 +338,11 @@ def explore_cmd(
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", str(headless).lower(),
            "--browser.gatherUsageStats", "false"]
-    raise typer.Exit(subprocess.call(cmd))
+    # Become the Streamlit process (no child): a SIGTERM to `mrkg explore` then stops the server itself instead of
+    # leaving an orphaned Streamlit answering on the port.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, cmd)
 
 
 def main() -> None:

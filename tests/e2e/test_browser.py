@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from servers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -36,12 +37,6 @@ def _chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def artifact_dir() -> Path:
     out = Path(os.environ.get("MRKG_ARTIFACTS") or Path(tempfile.gettempdir()) / "mrkg-artifacts")
     out.mkdir(parents=True, exist_ok=True)
@@ -51,7 +46,7 @@ def artifact_dir() -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, float]]:
     """`mrkg explore` on a free port; yields its address and the seconds until it answered its health check."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("explorer") / "streamlit.log"
     start = time.perf_counter()
     with log.open("w") as out:
