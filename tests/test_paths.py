@@ -202,6 +202,34 @@ def test_north_american_systems_take_only_their_compliance_offsets(engine: PathE
     assert rggi is not None and any(c.startswith("up to 3.3%") for c in rggi.hops[-1].conditions)
 
 
+# ISO 3166-2: California's and Quebec's schemes belong to subdivisions of the US and Canada, which sign agreements.
+def test_subdivision_schemes_belong_to_their_country(kg: KnowledgeGraph) -> None:
+    p = kg.projection
+    ca_scheme = p.graph.nodes[scheme("us-ca-cap-and-trade")]["jurisdiction"]
+    assert ca_scheme == country("US-CA") and p.label(ca_scheme) == "California"
+    assert p.country_of(ca_scheme) == country("US")
+    assert p.country_of(p.graph.nodes[scheme("ca-qc-cap-and-trade")]["jurisdiction"]) == country("CA")
+    assert p.country_of(country("SG")) == country("SG")
+
+
+def test_a_domestic_only_rule_of_a_subdivision_asks_for_an_activity_there(kg: KnowledgeGraph) -> None:
+    """No rule in the data is domestic-only under a subdivision yet: make California's one so, and check both sides."""
+    q = copy.copy(kg.projection)
+    q.graph = kg.projection.graph.copy()
+    for _, target, data in q.graph.edges(data=True):
+        if data.get("kind") == "rule" and target == scheme("us-ca-cap-and-trade"):
+            data["rule"] = dataclasses.replace(data["rule"], host_constraint="hostDomestic")
+    engine = PathEngine(q)
+    home = path_to(engine, CreditProfile(prog("us-ca-offsets"), country("US"), as_of=TODAY),
+                   scheme("us-ca-cap-and-trade"))
+    assert home is not None and home.verdict == CONDITIONAL, home
+    assert any("an activity in California" in u for u in home.unmet), home.unmet
+    quebec = path_to(engine, CreditProfile(prog("ca-qc-offsets"), country("CA"), as_of=TODAY),
+                     scheme("us-ca-cap-and-trade"))
+    assert quebec is not None and quebec.verdict == NOT_RECOGNISED
+    assert any("only credits from activities in California" in r for r in quebec.reasons), quebec.reasons
+
+
 # -- Bad input ----------------------------------------------------------------------------------------------
 def test_unknown_names_get_close_matches(kg: KnowledgeGraph) -> None:
     with pytest.raises(UsageError, match="did you mean: verra"):

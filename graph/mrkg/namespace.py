@@ -73,6 +73,7 @@ class MRKG(DefinedNamespace):
     SectorGroups: URIRef
     SectoralScopes: URIRef
     Source: URIRef
+    Subdivision: URIRef
     UnitType: URIRef
     acceptedMethodology: URIRef
     acceptingProgramme: URIRef
@@ -121,6 +122,7 @@ class MRKG(DefinedNamespace):
     isoAlpha2: URIRef
     isoAlpha3: URIRef
     isoNumeric: URIRef
+    isoSubdivisionCode: URIRef
     issuedFor: URIRef
     issuedOn: URIRef
     jurisdiction: URIRef
@@ -196,6 +198,7 @@ class MRKG(DefinedNamespace):
     stageSuperseded: URIRef
     stageSuspended: URIRef
     stageTerminated: URIRef
+    subdivisionOf: URIRef
     supersedes: URIRef
     unitType: URIRef
     usesMethodology: URIRef

@@ -266,12 +266,16 @@ class PathEngine:
             reasons.append(f"{self.p.label(prog)} credits are excluded")
         # Host.
         scheme_j = self.g.nodes[rule.scheme].get("jurisdiction")
-        if rule.host_constraint == "hostDomestic" and scheme_j and not self._host_in(profile.host, {scheme_j}):
+        # A subdivision's scheme (California's) takes credits from hosts of its country, which signs agreements.
+        scheme_country = self.p.country_of(scheme_j) if scheme_j else None
+        if rule.host_constraint == "hostDomestic" and scheme_j and not self._host_in(profile.host, {scheme_country}):
             reasons.append(f"only credits from activities in {self.p.label(scheme_j)} are accepted")
+        elif rule.host_constraint == "hostDomestic" and scheme_j != scheme_country:
+            unmet.append(f"an activity in {self.p.label(scheme_j)}, not only in {host_label}")
         elif rule.host_constraint == "hostListed" and not self._host_in(profile.host, rule.accepts_hosts):
             reasons.append(f"{host_label} is not among the listed hosts")
-        elif rule.host_constraint == "hostAgreementPartner" and scheme_j:
-            hop, why = self._agreement_hop(profile, scheme_j, rule.agreement_kinds)
+        elif rule.host_constraint == "hostAgreementPartner" and scheme_country:
+            hop, why = self._agreement_hop(profile, scheme_country, rule.agreement_kinds)
             if hop is None:
                 reasons.append(why)
             else:
@@ -406,7 +410,7 @@ class PathEngine:
         node = self.g.nodes.get(profile.programme, {})
         home = node.get("jurisdiction")
         kind = node.get("programme_kind")
-        if not home or self._host_in(profile.host, {home}):
+        if not home or self._host_in(profile.host, {self.p.country_of(home)}):
             return None
         if kind == "GovernmentalProgramme":
             return (f"{self.p.label(profile.programme)} issues credits only for activities in "

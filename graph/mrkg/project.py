@@ -121,6 +121,11 @@ class Projection:
     agreements_between: dict[frozenset[str], list[AgreementInfo]] = field(default_factory=dict)
     sector_groups: dict[str, str] = field(default_factory=dict)
     members: dict[str, frozenset[str]] = field(default_factory=dict)  # bloc -> member countries (current)
+    within: dict[str, str] = field(default_factory=dict)  # subdivision -> its country
+
+    def country_of(self, jurisdiction: str) -> str:
+        """The country that signs agreements for a jurisdiction: a subdivision's country, else itself."""
+        return self.within.get(jurisdiction, jurisdiction)
 
     def label(self, iri: str | None) -> str:
         return self.labels.get(iri or "", local_name(iri or ""))
@@ -154,6 +159,10 @@ def project(kg: KnowledgeGraph) -> Projection:
             members[r["b"].value].add(r["m"].value)  # type: ignore[attr-defined]
     for bloc in members:
         g.add_node(bloc, kind="jurisdiction", country=False)
+    within = {r["s"].value: r["c"].value for r in kg.store.select(  # type: ignore[attr-defined]
+        "SELECT ?s ?c WHERE { ?s a mrkg:Subdivision ; mrkg:subdivisionOf ?c }")}
+    for sub in within:
+        g.add_node(sub, kind="jurisdiction", country=False)
 
     for r in kg.store.select("""SELECT ?p ?kind ?j WHERE { ?p a mrkg:CreditingProgramme ; a ?kind .
             ?kind rdfs:subClassOf mrkg:CreditingProgramme . OPTIONAL { ?p mrkg:jurisdiction ?j } }"""):
@@ -217,7 +226,7 @@ def project(kg: KnowledgeGraph) -> Projection:
         "SELECT ?s ?g WHERE { ?s a mrkg:Sector ; skos:broadMatch ?g }")}
     return Projection(graph=g, labels=labels, methodologies=methodologies,
                       agreements_between=dict(agreements_between), sector_groups=groups,
-                      members={b: frozenset(m) for b, m in members.items()})
+                      members={b: frozenset(m) for b, m in members.items()}, within=within)
 
 
 def _methodologies(kg: KnowledgeGraph) -> dict[str, MethodologyInfo]:
