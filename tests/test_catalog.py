@@ -183,6 +183,7 @@ def test_neighbourhood_of_singapore(kg: KnowledgeGraph) -> None:
 def test_entities_for_pickers(kg: KnowledgeGraph) -> None:
     ents = {e["id"]: e for e in catalog.entities(kg)}
     assert ents["jurisdiction/SG"]["kind"] == "Country"
+    assert ents["jurisdiction/US-CA"]["kind"] == "Subdivision" and ents["jurisdiction/US-CA"]["label"] == "California"
     assert ents["programme/gold-standard"]["kind"] == "CreditingProgramme"
     assert catalog.label(kg, f"{ID}jurisdiction/SG") == "Singapore"
     assert catalog.kind_of(kg, f"{ID}agreement/sg-th-ia-2025") == "ImplementationAgreement"

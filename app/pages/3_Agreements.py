@@ -14,6 +14,7 @@ import streamlit as st
 
 from mrkg import catalog
 from mrkg.errors import MrkgError
+from mrkg.store import local_name
 
 ex.setup("Agreements")
 kg = ex.graph()
@@ -54,7 +55,7 @@ if ex.param("id"):
     ex.footer()
     st.stop()
 
-countries = {e["id"].rsplit("/", 1)[-1]: e["label"] for e in ex.entities() if e["kind"] == "Country"}
+countries = {local_name(e["id"]): e["label"] for e in ex.entities() if e["kind"] == "Country"}
 ex.init_state("ag_country", ex.param("country", "any").upper() if ex.param("country").upper() in countries else "any")
 c1, c2, c3, c4 = st.columns(4)
 country = c1.selectbox("Country (party)", ["any", *sorted(countries, key=countries.get)], key="ag_country",

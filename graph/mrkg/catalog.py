@@ -493,9 +493,9 @@ def kind_of(kg: KnowledgeGraph, iri: str) -> str:
     return _kinds(kg, [iri]).get(iri, "")
 
 
-def entities(kg: KnowledgeGraph, kinds: Iterable[str] = ("Country", "RegionalBloc", "CreditingProgramme",
-                                                           "ComplianceScheme", "Agreement", "Methodology",
-                                                           "Organisation")) -> list[dict[str, str]]:
+def entities(kg: KnowledgeGraph, kinds: Iterable[str] = ("Country", "Subdivision", "RegionalBloc",
+                                                           "CreditingProgramme", "ComplianceScheme", "Agreement",
+                                                           "Methodology", "Organisation")) -> list[dict[str, str]]:
     """Entities people pick from: {"iri", "id", "label", "kind"} for the given classes (with subclasses)."""
     values = " ".join(f"mrkg:{k}" for k in kinds)
     rows = kg.store.select(f"""SELECT DISTINCT ?n ?l ?k WHERE {{ VALUES ?k {{ {values} }} ?n a ?k ;
