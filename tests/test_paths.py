@@ -157,6 +157,29 @@ def test_singapore_thailand_before_and_after_the_signing(engine: PathEngine) -> 
     assert path_to(engine, after, scheme("sg-carbon-tax")).verdict != NOT_RECOGNISED
 
 
+# Straits Times, 1 Apr 2025: Singapore and Peru signed their implementation agreement; the joint release of
+# 24 Oct 2025 opened the first call for projects under it. A hop states the stage reached and when it was
+# reached, not the stage with the signing day; an event known only by an upper bound reads "by".
+def test_an_agreement_hop_dates_the_stage_it_reached(engine: PathEngine) -> None:
+    path = path_to(engine, CreditProfile(prog("verra"), country("PE"), authorised=True, adjusted=True, as_of=TODAY),
+                   scheme("sg-carbon-tax"))
+    hop = next(h for h in path.hops if h.kind == "agreement")
+    assert hop.conditions == ["implementation agreement operational 2025-10-24 (signed 2025-04-01)"]
+    signed_only = CreditProfile(prog("verra"), country("PE"), authorised=True, adjusted=True, as_of=dt.date(2025, 5, 1))
+    hop = next(h for h in path_to(engine, signed_only, scheme("sg-carbon-tax")).hops if h.kind == "agreement")
+    assert hop.conditions == ["implementation agreement signed 2025-04-01"]
+
+
+def test_status_text_marks_events_known_only_by_an_upper_bound() -> None:
+    signed, transfer = (dt.date(2013, 1, 8), "signed"), (dt.date(2016, 9, 30), "first-transfer")
+    info = AgreementInfo(iri=f"{ID}agreement/x", label="x", kind="JCMPartnership", parties=frozenset(),
+                         jurisdictions=frozenset(), events=(signed, transfer), sources=(), confidence="confirmed",
+                         bounded_events=frozenset({transfer}))
+    assert info.status_text(dt.date(2020, 1, 1)) == "first-transfer by 2016-09-30 (signed 2013-01-08)"
+    assert info.status_text(dt.date(2014, 1, 1)) == "signed 2013-01-08"
+    assert info.status_text(dt.date(2012, 1, 1)) == "not yet signed"
+
+
 # -- Schemes that accept nothing, or only their own units --------------------------------------------------
 @pytest.mark.parametrize("programme", ["verra", "gold-standard", "cdm", "accu", "jcm"])
 @pytest.mark.parametrize("host", ["NZ", "ID", "BT"])

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from .namespace import ID as ID_NS
+from .namespace import MRKG
 from .project import AgreementInfo, Projection, RuleInfo
 from .sources import SourceInfo
 from .store import local_name
@@ -129,8 +130,8 @@ class PathEngine:
         partnership = self._partnership(profile, home) if home and home != profile.host else None
         if partnership is not None:
             issued.via = partnership.iri
-            issued.conditions.append(f"under {partnership.label} ({_kind_text(partnership.kind)} "
-                                     f"{partnership.stage_as_of(profile.as_of)} {_date_text(partnership.signed_on())})")
+            issued.conditions.append(f"under {partnership.label} ({self._kind_text(partnership.kind)} "
+                                     f"{partnership.status_text(profile.as_of)})")
             issued.sources.extend(partnership.sources)
         for prog, hops, strength in self._recognitions(profile, issued):
             if prog != profile.programme:
@@ -173,9 +174,16 @@ class PathEngine:
                 seen.add(nxt)
                 hop = Hop("mra", prog, nxt, agreement.iri,
                           f"recognised as {self.p.label(nxt)} through {agreement.label}",
-                          [f"{agreement.kind} {agreement.stage_as_of(profile.as_of)} "
-                           f"({_date_text(agreement.signed_on())})"], list(agreement.sources))
+                          [f"{self._kind_text(agreement.kind)} {agreement.status_text(profile.as_of)}"],
+                          list(agreement.sources))
                 stack.append((nxt, [*hops, hop], min(strength, agreement.strength(profile.as_of))))
+
+    def _kind_text(self, kind: str) -> str:
+        """'implementation agreement', 'market cooperation agreement', 'Article 6 MOU' ..."""
+        if kind in _KIND_SHORT:
+            return _KIND_SHORT[kind]
+        label = self.p.label(f"{MRKG}{kind}")
+        return label[:1].lower() + label[1:]
 
     def _offer(self, best: dict[str, Pathway], wanted: set[str] | None, path: Pathway) -> None:
         if wanted is not None and path.target not in wanted:
@@ -382,23 +390,22 @@ class PathEngine:
         found = [a for a in self.p.agreements_between.get(frozenset({profile.host, buyer}), [])
                  if a.kind in kinds or (a.kind == "Article6Agreement" and "Article6Agreement" in kinds)]
         active = sorted((a for a in found if a.active(profile.as_of)), key=lambda a: -a.strength(profile.as_of))
-        wanted = " or ".join(sorted(_kind_text(k) for k in kinds))
+        wanted = " or ".join(sorted(self._kind_text(k) for k in kinds))
         host_label, buyer_label = self.p.label(profile.host), self.p.label(buyer)
         if active:
             a = active[0]
             return Hop("agreement", profile.host, buyer, a.iri,
                        f"transfer under {a.label}",
-                       [f"{_kind_text(a.kind)} {a.stage_as_of(profile.as_of)} since {_date_text(a.signed_on())}"],
+                       [f"{self._kind_text(a.kind)} {a.status_text(profile.as_of)}"],
                        list(a.sources)), ""
         others = [a for a in self.p.agreements_between.get(frozenset({profile.host, buyer}), [])
                   if a.stage_as_of(profile.as_of)]
         if found:
             a = found[0]
-            return None, (f"the {_kind_text(a.kind)} between {host_label} and {buyer_label} is "
+            return None, (f"the {self._kind_text(a.kind)} between {host_label} and {buyer_label} is "
                           f"{a.stage_as_of(profile.as_of) or 'not yet signed'} on {profile.as_of}")
         if others:
-            names = "; ".join(f"{_kind_text(a.kind)} ({a.stage_as_of(profile.as_of)} "
-                              f"{_date_text(a.signed_on())})" for a in others)
+            names = "; ".join(f"{self._kind_text(a.kind)} ({a.status_text(profile.as_of)})" for a in others)
             return None, f"{host_label} has no {wanted} with {buyer_label}, only: {names}"
         return None, f"{host_label} has no {wanted} with {buyer_label}"
 
@@ -445,11 +452,9 @@ def _merge_rule_hops(framework: Hop, listed: Hop) -> Hop:
                [*framework.sources, *[s for s in listed.sources if s not in framework.sources]])
 
 
-def _kind_text(kind: str) -> str:
-    return {"ImplementationAgreement": "implementation agreement", "Article6MOU": "Article 6 MOU",
-            "JCMPartnership": "JCM partnership", "Article6Agreement": "Article 6 agreement",
-            "Authorisation": "authorisation", "MutualRecognitionAgreement": "mutual recognition agreement"
-            }.get(kind, kind)
+# Short names for the agreement kinds paths mention most; the others take their ontology label.
+_KIND_SHORT = {"Article6MOU": "Article 6 MOU", "Article6Agreement": "Article 6 agreement",
+               "JCMPartnership": "JCM partnership"}
 
 
 def _date_text(day: dt.date | None) -> str:

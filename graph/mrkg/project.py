@@ -45,6 +45,8 @@ class AgreementInfo:
     recognised_programme: str | None = None
     recognised_as: str | None = None
     scope_programmes: frozenset[str] = frozenset()
+    # Events known only to have happened on or before their date (mrkg:precisionOnOrBefore).
+    bounded_events: frozenset[tuple[dt.date, str]] = frozenset()
 
     def stage_as_of(self, as_of: dt.date) -> str | None:
         """The stage of the latest event on or before ``as_of``; None if nothing had happened yet."""
@@ -65,6 +67,19 @@ class AgreementInfo:
 
     def signed_on(self) -> dt.date | None:
         return next((d for d, s in self.events if s == "signed"), None)
+
+    def status_text(self, as_of: dt.date) -> str:
+        """The stage on ``as_of`` with the day it was reached, and the signing day when that is earlier:
+        'operational 2025-10-24 (signed 2025-04-01)', 'first-transfer by 2016-09-30 (signed 2013-01-08)'."""
+        reached = [(when, what) for when, what in self.events if when <= as_of]
+        if not reached:
+            return "not yet signed"
+        when, what = reached[-1]
+        text = f"{what} {'by ' if (when, what) in self.bounded_events else ''}{when.isoformat()}"
+        signed = self.signed_on()
+        if what != "signed" and signed is not None and signed <= as_of:
+            text += f" (signed {signed.isoformat()})"
+        return text
 
 
 @dataclass(frozen=True)
@@ -175,11 +190,16 @@ def project(kg: KnowledgeGraph) -> Projection:
 
     # Agreements: events, parties, kinds.
     events: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for r in kg.store.select("""SELECT ?a ?d ?st WHERE { ?a mrkg:hasEvent ?e . ?e mrkg:date ?d ;
-            mrkg:stage/skos:notation ?st }"""):
+    bounded: dict[str, set[tuple[dt.date, str]]] = defaultdict(set)
+    for r in kg.store.select("""SELECT ?a ?d ?st ?bounded WHERE { ?a mrkg:hasEvent ?e . ?e mrkg:date ?d ;
+            mrkg:stage/skos:notation ?st .
+            BIND (EXISTS { ?e mrkg:datePrecision mrkg:precisionOnOrBefore } AS ?bounded) }"""):
         when = parse_date(term_text(r["d"]))
         if when:
-            events[r["a"].value].append((when, term_text(r["st"])))  # type: ignore[attr-defined]
+            event = (when, term_text(r["st"]))
+            events[r["a"].value].append(event)  # type: ignore[attr-defined]
+            if term_text(r["bounded"]) == "true":
+                bounded[r["a"].value].add(event)  # type: ignore[attr-defined]
     parties: dict[str, set[str]] = defaultdict(set)
     for r in kg.store.select("SELECT ?a ?p WHERE { ?a a mrkg:Agreement ; mrkg:party ?p }"):
         parties[r["a"].value].add(r["p"].value)  # type: ignore[attr-defined]
@@ -201,7 +221,7 @@ def project(kg: KnowledgeGraph) -> Projection:
             confidence=term_text(r.get("conf")),
             recognised_programme=r["rp"].value if "rp" in r else None,  # type: ignore[attr-defined]
             recognised_as=r["ra"].value if "ra" in r else None,  # type: ignore[attr-defined]
-            scope_programmes=frozenset(scopes[iri]),
+            scope_programmes=frozenset(scopes[iri]), bounded_events=frozenset(bounded[iri]),
         )
         if info.recognised_programme and info.recognised_as:
             g.add_edge(info.recognised_programme, info.recognised_as, key=iri, kind="mra", agreement=info)
