@@ -112,7 +112,8 @@ class PathEngine:
                 self._rules_for[(prog, scheme)].append(rule)
                 if rule.host_constraint == "hostListed":
                     self._listed[scheme].append(rule)
-        for scheme in projection.schemes():
+        self._schemes = projection.schemes()  # every find() walks them all
+        for scheme in self._schemes:
             self._listed[scheme] += [r for r in self.g.nodes[scheme]["open_rules"]
                                      if r.host_constraint == "hostListed"]
         self._agreement_cache: dict[tuple[str, str, frozenset[str], dt.date], tuple[Hop | None, str]] = {}
@@ -137,7 +138,7 @@ class PathEngine:
             if prog != profile.programme:
                 self._offer(best, wanted, Pathway(prog, self.p.label(prog), "programme", ELIGIBLE, hops,
                                                   strength=strength))
-            for scheme in self.p.schemes():
+            for scheme in self._schemes:
                 if wanted is not None and scheme not in wanted:
                     continue
                 outcome = self._scheme_outcome(scheme, prog, profile, hops, strength)

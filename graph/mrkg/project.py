@@ -143,7 +143,8 @@ class Projection:
         return self.within.get(jurisdiction, jurisdiction)
 
     def label(self, iri: str | None) -> str:
-        return self.labels.get(iri or "", local_name(iri or ""))
+        found = self.labels.get(iri or "")
+        return found if found is not None else local_name(iri or "")
 
     def programmes(self) -> list[str]:
         return sorted(n for n, d in self.graph.nodes(data=True) if d.get("kind") == "programme")
