@@ -170,6 +170,14 @@ def test_an_agreement_hop_dates_the_stage_it_reached(engine: PathEngine) -> None
     assert hop.conditions == ["implementation agreement signed 2025-04-01"]
 
 
+# The Singapore framework and Ghana's list (NEA, 30 Sep 2024) both ask for the methodology cut-off of 31 Mar 2023;
+# the list adds the excluded sectors. A credit is told each condition once, in its fullest form.
+def test_a_condition_repeated_by_a_host_list_is_stated_once(engine: PathEngine) -> None:
+    path = path_to(engine, CreditProfile(prog("gold-standard"), country("GH"), as_of=TODAY), scheme("sg-carbon-tax"))
+    cut_off = [u for u in path.unmet if "2023-03-31" in u]
+    assert len(cut_off) == 1 and "not in" in cut_off[0], path.unmet
+
+
 def test_status_text_marks_events_known_only_by_an_upper_bound() -> None:
     signed, transfer = (dt.date(2013, 1, 8), "signed"), (dt.date(2016, 9, 30), "first-transfer")
     info = AgreementInfo(iri=f"{ID}agreement/x", label="x", kind="JCMPartnership", parties=frozenset(),

@@ -463,7 +463,18 @@ def _date_text(day: dt.date | None) -> str:
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+    """Distinct items, in order, without those another item says more fully: 'x: a' goes when 'x: a; b' is there
+    (a framework and a host's list can both ask for the methodology cut-off)."""
+    unique = list(dict.fromkeys(items))
+    split = {item: item.partition(": ") for item in unique}
+
+    def subsumed(item: str) -> bool:
+        head, sep, tail = split[item]
+        mine = set(tail.split("; "))
+        return bool(sep) and any(other[0] == head and other[1] and mine < set(other[2].split("; "))
+                                 for other in split.values())
+
+    return [item for item in unique if not subsumed(item)]
 
 
 # -- building profiles from names people type ---------------------------------------------------------------
