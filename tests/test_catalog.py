@@ -207,7 +207,8 @@ def test_validate_upload_checks_only_the_file(kg: KnowledgeGraph) -> None:
     assert not report.conforms
     assert {v.focus for v in report.violations} == {f"{ID}agreement/test-upload-2026"}
     rows = catalog.readable_violations(upload_kg, report)
-    assert rows and all(r["entity"] == "Test agreement" and r["file"] == "mine.ttl" for r in rows)
+    # named by the uploaded file's name and the line where the node starts (line 3 of the upload)
+    assert rows and all(r["entity"] == "Test agreement" and r["file"] == "mine.ttl:3" for r in rows)
     assert len(kg.store) == size  # the bundled graph is untouched
 
 

@@ -67,6 +67,26 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
+def test_a_violation_names_the_line_where_its_node_starts(tmp_path: Path) -> None:
+    bad = tmp_path / "two-agreements.ttl"
+    bad.write_text(
+        "@prefix mrkg: <https://w3id.org/mrkg/ontology#> .\n"          # 1
+        "@prefix agreement: <https://w3id.org/mrkg/id/agreement/> .\n"  # 2
+        "\n"                                                             # 3
+        "# an agreement with one party only\n"                           # 4
+        "agreement:lonely-mou a mrkg:Article6MOU ;\n"                    # 5
+        "    mrkg:party <https://w3id.org/mrkg/id/jurisdiction/SG> .\n"  # 6
+        "\n"                                                             # 7
+        "<https://w3id.org/mrkg/id/agreement/also-lonely> a mrkg:Article6MOU .\n")  # 8
+    out = run("validate", str(bad))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert any("two-agreements.ttl:5: agreement/lonely-mou mrkg:party" in ln for ln in lines), out.stdout
+    assert any("two-agreements.ttl:8: agreement/also-lonely" in ln for ln in lines), out.stdout
+    report = json.loads(run("validate", str(bad), "--format", "json").stdout)
+    assert {tuple(v["lines"].values()) for v in report["violations"]} == {(5,), (8,)}
+
+
 def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
     odd = tmp_path / "facts.csv"
     odd.write_text("a,b\n")

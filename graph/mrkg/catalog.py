@@ -513,7 +513,7 @@ def readable_violations(kg: KnowledgeGraph, report: ValidationReport) -> list[di
         rows.append({
             "severity": v.severity.lower(), "entity": labels.get(v.focus, compact(v.focus)), "id": compact(v.focus),
             "problem": v.message, "property": v.path or "", "value": v.value or "",
-            "file": ", ".join(v.files), "check": v.shape,
+            "file": v.where(), "check": v.shape,
         })
     return rows
 
@@ -535,6 +535,7 @@ def validate_upload(data: bytes, filename: str) -> tuple[KnowledgeGraph, Validat
         report = kg.validate(focus_files=[path])
         for v in report.violations:
             v.files = [filename if f.endswith(path.name) else f for f in v.files]
+            v.lines = {filename if f.endswith(path.name) else f: n for f, n in v.lines.items()}
     return kg, report
 
 

@@ -7,6 +7,7 @@ extension); the triples feed both the embedded SPARQL store and an rdflib graph 
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -110,6 +111,37 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             raise InputError("no such file or folder", path=p)
     return out
+
+
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)(?=\s)")
+
+
+def subject_lines(path: Path) -> dict[str, int]:
+    """The line on which each IRI is first written as a subject at the start of a line, in a Turtle, TriG or
+    N-Triples file: so a message about a node can say where to look. Subjects written otherwise are not found."""
+    if rdf_format(path) not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return {}
+    prefixes: dict[str, str] = {}
+    found: dict[str, int] = {}
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        declared = _PREFIX.match(line)
+        if declared:
+            prefixes[declared[1]] = declared[2]
+            continue
+        subject = _SUBJECT.match(line)
+        if not subject:
+            continue
+        token = subject[1]
+        if token.startswith("<"):
+            iri = token[1:-1]
+        else:
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes:
+                continue
+            iri = prefixes[prefix] + local.replace("\\", "")
+        found.setdefault(iri, number)
+    return found
 
 
 def read_text(path: Path) -> str:

@@ -41,9 +41,14 @@ class Violation:
     value: str | None = None
     severity: str = "Violation"
     files: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # file (as in ``files``) -> line where the node starts
+
+    def where(self) -> str:
+        """The files, each with the line where the node starts when it was found: 'data/x.ttl:12'."""
+        return ", ".join(f"{f}:{self.lines[f]}" if f in self.lines else f for f in self.files)
 
     def to_text(self) -> str:
-        where = ", ".join(self.files) or "(no file)"
+        where = self.where() or "(no file)"
         path = f" {self.path}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
         return f"{where}: {compact(self.focus)}{path}: {self.message}{value} [{self.shape}]"
@@ -76,6 +81,18 @@ def _shape_name(node: Node | None) -> str:
 
 def _files_of(kg: KnowledgeGraph, node: Node) -> list[str]:
     return sorted(kg.display_path(p) for p in kg.data.origins.get(node, ()))
+
+
+def _add_lines(kg: KnowledgeGraph, violations: list[Violation]) -> None:
+    """Where each finding's node starts in its files (each file read once, only when something was found)."""
+    lines_in: dict[Path, dict[str, int]] = {}
+    for v in violations:
+        for path in kg.data.origins.get(URIRef(v.focus), ()):
+            if path not in lines_in:
+                lines_in[path] = loader.subject_lines(path)
+            line = lines_in[path].get(v.focus)
+            if line is not None:
+                v.lines[kg.display_path(path)] = line
 
 
 def focus_subgraph(part: loader.Part, focus: Collection[Node]) -> Graph:
@@ -201,6 +218,7 @@ def validate(kg: KnowledgeGraph, focus_files: Collection[Path] | None = None) ->
     hygiene, names = check_findings(kg, focus)
     violations.extend(hygiene)
     violations.sort(key=lambda v: (v.files, v.focus, v.shape, v.message))
+    _add_lines(kg, violations)
     nodes = len(focus) if focus is not None else len(kg.data.origins)
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
