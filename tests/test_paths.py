@@ -115,8 +115,10 @@ def test_singapore_methodology_cut_off(engine: PathEngine, kg: KnowledgeGraph) -
     verra = [m for m in p.methodologies.values()
              if m.programme == prog("verra") and not any(s.endswith("#scope14") for s in m.sectors)]
     late = [m for m in verra if m.published and m.published > cut_off]
-    undated = [m for m in verra if m.published is None]
-    assert late and undated
+    undated = [m for m in verra if m.published is None and (m.published_by is None or m.published_by >= cut_off)]
+    # known only to have been published by a day before the cut-off (e.g. VM0022: approval announced 30 Apr 2013)
+    bounded = [m for m in verra if m.published is None and m.published_by and m.published_by < cut_off]
+    assert late and undated and bounded
 
     def to_singapore(code: str):
         profile = make_profile(p, "verra", "GH", methodology=code, vintage=2024, authorised=True, adjusted=True,
@@ -131,6 +133,25 @@ def test_singapore_methodology_cut_off(engine: PathEngine, kg: KnowledgeGraph) -
         path = to_singapore(meth.code)
         assert path.verdict == CONDITIONAL, (meth.code, path.reasons)
         assert any("published before 2023-03-31" in u for u in path.unmet), (meth.code, path.unmet)
+    for meth in bounded:
+        path = to_singapore(meth.code)
+        assert not any("published before" in u for u in path.unmet), (meth.code, path.unmet)
+        assert not any("cut-off" in r for r in path.reasons), (meth.code, path.reasons)
+
+
+def test_an_upper_bound_after_the_cut_off_leaves_the_cut_off_open(kg: KnowledgeGraph) -> None:
+    p = kg.projection
+    code = "VM0022"  # on Ghana's list; first publication known only as 'approved by 30 Apr 2013'
+    iri = next(i for i, m in p.methodologies.items() if m.code == code and m.programme == prog("verra"))
+    assert p.methodologies[iri].published is None and p.methodologies[iri].published_by
+    later = copy.copy(p)
+    later.methodologies = {**p.methodologies,
+                           iri: dataclasses.replace(p.methodologies[iri], published_by=dt.date(2024, 1, 1))}
+    profile = make_profile(later, "verra", "GH", methodology=code, vintage=2024, authorised=True, adjusted=True,
+                           as_of=TODAY)
+    path = path_to(PathEngine(later), profile, scheme("sg-carbon-tax"))
+    assert path.verdict == CONDITIONAL
+    assert any("known only to have been published by 2024-01-01" in u for u in path.unmet), path.unmet
 
 
 def test_vintage_outside_2021_2030_is_refused_by_singapore(engine: PathEngine) -> None:

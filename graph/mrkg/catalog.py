@@ -293,18 +293,20 @@ def stages(kg: KnowledgeGraph) -> list[str]:
 # -- methodologies ---------------------------------------------------------------------------------------------
 def methodologies(kg: KnowledgeGraph, text: str = "", programme: str | None = None) -> list[dict[str, object]]:
     """Methodologies across programmes whose code, title, programme or sector contains ``text``."""
-    rows = kg.store.select("""SELECT ?m ?code ?l ?p ?pl ?status ?from
+    rows = kg.store.select("""SELECT ?m ?code ?l ?p ?pl ?status ?from ?by
             (GROUP_CONCAT(DISTINCT ?sl; separator="; ") AS ?sectors) WHERE {
             ?m a mrkg:Methodology ; mrkg:programme ?p . OPTIONAL { ?m mrkg:code ?code } OPTIONAL { ?m rdfs:label ?l }
             OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?m mrkg:sector/skos:prefLabel ?sl }
-            OPTIONAL { ?m mrkg:methodologyStatus/skos:notation ?status } OPTIONAL { ?m mrkg:validFrom ?from } }
-            GROUP BY ?m ?code ?l ?p ?pl ?status ?from ORDER BY ?pl ?code""")
+            OPTIONAL { ?m mrkg:methodologyStatus/skos:notation ?status } OPTIONAL { ?m mrkg:validFrom ?from }
+            OPTIONAL { ?m mrkg:publishedOnOrBefore ?by } }
+            GROUP BY ?m ?code ?l ?p ?pl ?status ?from ?by ORDER BY ?pl ?code""")
     needle = text.strip().lower()
     out = []
     for r in rows:
         row = {"iri": _v(r, "m"), "id": compact(_v(r, "m")), "code": _v(r, "code"), "title": _v(r, "l"),
                "programme": _v(r, "p"), "programme_label": _v(r, "pl"), "sectors": _v(r, "sectors"),
-               "status": _v(r, "status"), "published": _v(r, "from")}
+               "status": _v(r, "status"),
+               "published": _v(r, "from") or (f"by {_v(r, 'by')}" if _v(r, "by") else "")}
         if programme and programme not in (row["programme"], local_name(row["programme"])):
             continue
         hay = " ".join((row["code"], row["title"], row["programme_label"], local_name(row["programme"]),

@@ -151,6 +151,7 @@ class MRKG(DefinedNamespace):
     precisionOnOrBefore: URIRef
     precisionYear: URIRef
     programme: URIRef
+    publishedOnOrBefore: URIRef
     qualityLabel: URIRef
     quantity: URIRef
     recognisedAs: URIRef

@@ -357,6 +357,10 @@ class PathEngine:
             elif meth.published and meth.published >= rule.methodology_published_before:
                 reasons.append(f"methodology {meth.code} ({meth.published}) was published after the cut-off "
                                f"{rule.methodology_published_before}")
+            elif meth.published is None and meth.published_by is not None:
+                if meth.published_by >= rule.methodology_published_before:
+                    unmet.append(f"a methodology published before {rule.methodology_published_before} "
+                                 f"({meth.code} is known only to have been published by {meth.published_by})")
             elif meth.published is None:
                 unmet.append(f"a methodology published before {rule.methodology_published_before} "
                              "(its publication date is not recorded)")

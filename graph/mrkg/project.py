@@ -124,6 +124,7 @@ class MethodologyInfo:
     programme: str
     sectors: frozenset[str]
     published: dt.date | None
+    published_by: dt.date | None = None  # an upper bound when the day of first publication is not known
 
 
 @dataclass
@@ -251,9 +252,10 @@ def project(kg: KnowledgeGraph) -> Projection:
 
 
 def _methodologies(kg: KnowledgeGraph) -> dict[str, MethodologyInfo]:
-    rows = kg.store.select("""SELECT ?m ?code ?label ?p ?sector ?from WHERE { ?m a mrkg:Methodology ;
+    rows = kg.store.select("""SELECT ?m ?code ?label ?p ?sector ?from ?by WHERE { ?m a mrkg:Methodology ;
           mrkg:programme ?p . OPTIONAL { ?m mrkg:code ?code } OPTIONAL { ?m rdfs:label ?label }
-          OPTIONAL { ?m mrkg:sector ?sector } OPTIONAL { ?m mrkg:validFrom ?from } }""")
+          OPTIONAL { ?m mrkg:sector ?sector } OPTIONAL { ?m mrkg:validFrom ?from }
+          OPTIONAL { ?m mrkg:publishedOnOrBefore ?by } }""")
     sectors: dict[str, set[str]] = defaultdict(set)
     first: dict[str, dict[str, object]] = {}
     for r in rows:
@@ -265,7 +267,8 @@ def _methodologies(kg: KnowledgeGraph) -> dict[str, MethodologyInfo]:
     return {iri: MethodologyInfo(iri=iri, code=term_text(r.get("code")) or local_name(iri),
                                  label=term_text(r.get("label")),
                                  programme=r["p"].value, sectors=frozenset(sectors[iri]),  # type: ignore[attr-defined]
-                                 published=parse_date(term_text(r.get("from"))))
+                                 published=parse_date(term_text(r.get("from"))),
+                                 published_by=parse_date(term_text(r.get("by"))))
             for iri, r in first.items()}
 
 
