@@ -73,18 +73,21 @@ def test_a_violation_names_the_line_where_its_node_starts(tmp_path: Path) -> Non
         "@prefix mrkg: <https://w3id.org/mrkg/ontology#> .\n"          # 1
         "@prefix agreement: <https://w3id.org/mrkg/id/agreement/> .\n"  # 2
         "\n"                                                             # 3
-        "# an agreement with one party only\n"                           # 4
-        "agreement:lonely-mou a mrkg:Article6MOU ;\n"                    # 5
-        "    mrkg:party <https://w3id.org/mrkg/id/jurisdiction/SG> .\n"  # 6
-        "\n"                                                             # 7
-        "<https://w3id.org/mrkg/id/agreement/also-lonely> a mrkg:Article6MOU .\n")  # 8
+        "<https://w3id.org/mrkg/id/agreement/also-lonely> a mrkg:Article6MOU ;\n"  # 4
+        '    <http://www.w3.org/2000/01/rdf-schema#comment> """a note that quotes\n'  # 5
+        "agreement:lonely-mou a mrkg:Article6MOU at the start of a line\n"  # 6: text, not a subject
+        '""" .\n'                                                        # 7
+        "\n"                                                             # 8
+        "# an agreement with one party only\n"                           # 9
+        "agreement:lonely-mou a mrkg:Article6MOU ;\n"                    # 10
+        "    mrkg:party <https://w3id.org/mrkg/id/jurisdiction/SG> .\n")  # 11
     out = run("validate", str(bad))
     assert out.returncode == 1
     lines = out.stdout.splitlines()
-    assert any("two-agreements.ttl:5: agreement/lonely-mou mrkg:party" in ln for ln in lines), out.stdout
-    assert any("two-agreements.ttl:8: agreement/also-lonely" in ln for ln in lines), out.stdout
+    assert any("two-agreements.ttl:10: agreement/lonely-mou mrkg:party" in ln for ln in lines), out.stdout
+    assert any("two-agreements.ttl:4: agreement/also-lonely" in ln for ln in lines), out.stdout
     report = json.loads(run("validate", str(bad), "--format", "json").stdout)
-    assert {tuple(v["lines"].values()) for v in report["violations"]} == {(5,), (8,)}
+    assert {tuple(v["lines"].values()) for v in report["violations"]} == {(4,), (10,)}
 
 
 def test_unknown_format_and_missing_file(tmp_path: Path) -> None:

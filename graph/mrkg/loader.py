@@ -124,7 +124,13 @@ def subject_lines(path: Path) -> dict[str, int]:
         return {}
     prefixes: dict[str, str] = {}
     found: dict[str, int] = {}
+    in_long_string = False  # inside a triple-quoted literal, a line is text, never a subject
     for number, line in enumerate(read_text(path).splitlines(), 1):
+        starts_inside = in_long_string
+        if (line.count('"""') + line.count("'''")) % 2:
+            in_long_string = not in_long_string
+        if starts_inside:
+            continue
         declared = _PREFIX.match(line)
         if declared:
             prefixes[declared[1]] = declared[2]
