@@ -48,13 +48,18 @@ class AgreementInfo:
     # Events known only to have happened on or before their date (mrkg:precisionOnOrBefore).
     bounded_events: frozenset[tuple[dt.date, str]] = frozenset()
 
+    def latest_event(self, as_of: dt.date) -> tuple[dt.date, str] | None:
+        """The latest (date, stage) on or before ``as_of``; None if nothing had happened yet."""
+        reached = None
+        for event in self.events:
+            if event[0] <= as_of:
+                reached = event
+        return reached
+
     def stage_as_of(self, as_of: dt.date) -> str | None:
         """The stage of the latest event on or before ``as_of``; None if nothing had happened yet."""
-        stage = None
-        for when, what in self.events:
-            if when <= as_of:
-                stage = what
-        return stage
+        latest = self.latest_event(as_of)
+        return latest[1] if latest else None
 
     def active(self, as_of: dt.date) -> bool:
         """Signed (or further) and not ended, suspended or superseded on ``as_of``."""
@@ -71,10 +76,10 @@ class AgreementInfo:
     def status_text(self, as_of: dt.date) -> str:
         """The stage on ``as_of`` with the day it was reached, and the signing day when that is earlier:
         'operational 2025-10-24 (signed 2025-04-01)', 'first-transfer by 2016-09-30 (signed 2013-01-08)'."""
-        reached = [(when, what) for when, what in self.events if when <= as_of]
-        if not reached:
+        latest = self.latest_event(as_of)
+        if latest is None:
             return "not yet signed"
-        when, what = reached[-1]
+        when, what = latest
         text = f"{what} {'by ' if (when, what) in self.bounded_events else ''}{when.isoformat()}"
         signed = self.signed_on()
         if what != "signed" and signed is not None and signed <= as_of:
