@@ -132,6 +132,18 @@ def test_query_from_file_and_ask(tmp_path: Path) -> None:
     assert out.returncode == 0 and "true" in out.stdout
 
 
+def test_query_knows_the_instance_kind_prefixes() -> None:
+    """programme:, agreement: ... work without PREFIX lines, and a query may still declare its own."""
+    q = "SELECT ?a WHERE { ?a mrkg:party jurisdiction:TH , jurisdiction:SG ; a mrkg:ImplementationAgreement }"
+    out = run("query", q, "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert "https://w3id.org/mrkg/id/agreement/sg-th-ia-2025" in out.stdout.splitlines()
+    own = "PREFIX programme: <https://w3id.org/mrkg/id/programme/>\n" \
+          "ASK { agreement:id-gold-standard-mra-2025 mrkg:party programme:gold-standard }"
+    out = run("query", own)
+    assert out.returncode == 0 and "true" in out.stdout, out.stderr
+
+
 def test_query_refuses_updates() -> None:
     out = run("query", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
     assert out.returncode == 2

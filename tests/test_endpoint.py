@@ -147,6 +147,7 @@ def mrkg(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("args", [
     ["query", "mras-by-programme", "--param", "programme=gold-standard", "--format", "csv"],
     ["query", "SELECT (COUNT(?a) AS ?n) WHERE { ?a a mrkg:Agreement }", "--format", "json"],
+    ["query", "SELECT ?m WHERE { ?m mrkg:programme programme:pacm } ORDER BY ?m", "--format", "csv"],
     ["show", "agreement/sg-th-ia-2025"],
     ["paths", "-p", "verra", "--host", "BT", "--format", "json"],
     ["paths", "-p", "gold-standard", "--host", "ID", "--as-of", "2025-06-01"],

@@ -16,7 +16,7 @@ import urllib.request
 import pyoxigraph as ox
 
 from .errors import InputError, MrkgError, UsageError
-from .store import PREFIXES, QueryResult, _is_update
+from .store import PROLOGUE, QueryResult, _is_update
 
 TIMEOUT_S = 60
 
@@ -43,9 +43,8 @@ class RemoteStore:
         self.endpoint = endpoint
 
     def _post(self, sparql: str, accept: str) -> bytes:
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         request = urllib.request.Request(
-            self.endpoint, data=(prologue + sparql).encode("utf-8"), method="POST",
+            self.endpoint, data=(PROLOGUE + sparql).encode("utf-8"), method="POST",
             headers={"Content-Type": "application/sparql-query", "Accept": accept})
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:

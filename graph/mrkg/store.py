@@ -38,7 +38,13 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "schema": "https://schema.org/",
 }
-PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+# The instance kinds (https://w3id.org/mrkg/id/{kind}/{slug}), as the data files declare them: queries may write
+# programme:verra or agreement:sg-th-ia-2025 without a PREFIX line. Kept out of PREFIXES so that compact() still
+# prints instances as 'agreement/sg-th-ia-2025'.
+ID_KINDS = ("acceptance", "agreement", "event", "jurisdiction", "label", "membership", "methodology", "organisation",
+            "programme", "rule", "scheme", "source", "unit")
+QUERY_PREFIXES = {**PREFIXES, **{kind: f"{PREFIXES['id']}{kind}/" for kind in ID_KINDS}}
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in QUERY_PREFIXES.items())
 
 
 def compact(iri: str) -> str:
@@ -164,7 +170,7 @@ class Store:
     def run(self, sparql: str, *, union: bool = True) -> QueryResult:
         """Run a read-only query. ``union``: the default graph is the union of ontology and data."""
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=union, prefixes=PREFIXES)
+            result = self._store.query(sparql, use_default_graph_as_union=union, prefixes=QUERY_PREFIXES)
         except SyntaxError as err:
             if _is_update(sparql):
                 raise UsageError("updates are refused: the graph is read-only (use SELECT, ASK, "
