@@ -71,8 +71,9 @@ st.dataframe(cov, hide_index=True, width="stretch", key="coverage_table")
 st.subheader("What changed recently")
 left, right = st.columns([1, 2])
 since = left.date_input("Changes since", value=dt.date(2025, 6, 1), key="since")
-what = right.multiselect("Show", ["agreement", "rule"], default=["agreement", "rule"], key="what",
-                         format_func={"agreement": "agreement stages", "rule": "rule changes"}.get)
+what = right.multiselect("Show", ["agreement", "rule", "label"], default=["agreement", "rule", "label"], key="what",
+                         format_func={"agreement": "agreement stages", "rule": "rule changes",
+                                      "label": "quality-label decisions"}.get)
 events = [e for e in ex.timeline(since) if e["what"] in what and e["date"] <= dt.date.today().isoformat()]
 st.write(f"**{len(events)} dated changes** since {since} (up to today).")
 if events:

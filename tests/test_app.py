@@ -132,6 +132,13 @@ def test_methodologies_search_and_page() -> None:
     assert not at.exception
     assert "Other programmes that let projects use it" in [s.value for s in at.subheader]
     assert "VCS Program accepts CDM methodologies" in texts(at)
+    assert "No quality-label decision names this methodology or its programme" in \
+        " ".join(c.value for c in at.caption)
+    at.text_input(key="meth_search").set_value("VMR0017").run()
+    at.selectbox(key="meth_open").set_value("methodology/verra/VMR0017").run()
+    assert not at.exception
+    assert "Quality labels" in [s.value for s in at.subheader]
+    assert "**CCP approved with conditions** (by " in texts(at) and "**CCP eligible** (2024-05-02)" in texts(at)
 
 
 def test_network_elements_change_with_centre() -> None:

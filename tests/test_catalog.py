@@ -104,6 +104,29 @@ def test_timeline_is_dated_sourced_and_filtered(kg: KnowledgeGraph) -> None:
     assert recent and all("2025-06-01" <= e["date"] <= "2025-12-31" for e in recent)
 
 
+def test_quality_labels_of_a_methodology_and_its_programme(kg: KnowledgeGraph) -> None:
+    d = catalog.methodology(kg, "methodology/verra/VMR0017")
+    by_subject = {lab["subject"]: lab for lab in d.labels}
+    assert set(by_subject) == {d.iri, d.programme}
+    own = by_subject[d.iri]
+    assert own["outcome"] == "approved with conditions" and own["scheme"] == "CCP"
+    assert own["precision"] == "on or before" and own["when"] == f"by {own['date']}"
+    assert own["source_url"].startswith("https://")
+    assert by_subject[d.programme]["outcome"] == "eligible" and by_subject[d.programme]["when"] == "2024-05-02"
+    jcm = catalog.methodology(kg, "methodology/jcm/TH_AM001")
+    assert jcm.labels == []  # neither the JCM nor this methodology has a decision
+    everything = catalog.quality_labels(kg)
+    assert [lab["date"] for lab in everything] == sorted((lab["date"] for lab in everything), reverse=True)
+    assert {lab["subject"] for lab in catalog.quality_labels(kg, [f"{ID}programme/gcc"])} == {f"{ID}programme/gcc"}
+
+
+def test_timeline_has_label_decisions_with_their_precision(kg: KnowledgeGraph) -> None:
+    labels = [e for e in catalog.timeline(kg) if e["what"] == "label"]
+    assert len(labels) == len(catalog.quality_labels(kg))
+    gcc = next(e for e in labels if e["subject"] == f"{ID}label/icvcm-ccp-gcc-eligible-2026")
+    assert gcc["change"] == "CCP eligible" and gcc["precision"] == "on or before"
+
+
 def test_stages_in_life_cycle_order(kg: KnowledgeGraph) -> None:
     stages = catalog.stages(kg)
     assert stages.index("announced") < stages.index("signed") < stages.index("in-force")

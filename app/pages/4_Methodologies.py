@@ -63,6 +63,17 @@ def methodology_page(ident: str) -> None:
                               f"{a['confidence']}) · {ex.link(a['acceptance'], 'sources')}" for a in d.usable_under))
     else:
         st.caption("No other programme is recorded as accepting this methodology.")
+    st.subheader("Quality labels")
+    if d.labels:
+        st.markdown("\n".join(
+            f"- **{lab['scheme']} {lab['outcome']}** ({lab['when']}) for "
+            f"{'its programme, ' if lab['subject'] == d.programme else ''}{ex.link(lab['decision'], lab['label'])}"
+            f" · {lab['confidence']}" for lab in d.labels))
+        st.caption("A programme's eligibility and a methodology's approval are separate decisions; a credit carries "
+                   "the label only when both hold. 'by <date>': only an upper bound on the decision's date is known.")
+    else:
+        st.caption("No quality-label decision names this methodology or its programme (decisions about a whole "
+                   "category may still apply: see the label pages).")
     st.subheader("Which schemes accept it")
     if d.accepted_by:
         st.dataframe(pd.DataFrame([{"scheme": a["scheme_label"], "rule": a["rule_label"], "how": a["how"],

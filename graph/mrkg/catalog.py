@@ -195,9 +195,42 @@ def timeline(kg: KnowledgeGraph, since: dt.date | None = None, until: dt.date | 
                             "subject": _v(r, "r"), "label": f"{_v(r, 'sl')}: {_v(r, 'rl')}",
                             "kind": "eligibility rule", "note": "", "source": src[0].cite() if src else "",
                             "source_url": src[0].url if src else ""})
+    for d in quality_labels(kg):
+        out.append({"date": d["date"], "precision": d["precision"], "what": "label",
+                    "change": f"{d['scheme']} {d['outcome']}", "subject": d["decision"], "label": d["label"],
+                    "kind": "quality label decision", "note": "", "source": d["source"],
+                    "source_url": d["source_url"]})
     lo, hi = (since.isoformat() if since else ""), (until.isoformat() if until else "9999")
     out = [e for e in out if lo <= e["date"] <= hi]
     return sorted(out, key=lambda e: (e["date"], e["label"]), reverse=True)
+
+
+def quality_labels(kg: KnowledgeGraph, subjects: Iterable[str] | None = None) -> list[dict[str, str]]:
+    """Quality-label decisions (ICVCM CCP ...), newest first; with ``subjects``, only those about these programmes or
+    methodologies. ``when`` reads 'by 2026-11-21' for a decision known only by an upper bound."""
+    wanted = set(subjects) if subjects is not None else None
+    sources = _first_sources(kg, "?n a mrkg:LabelDecision .")
+    out = []
+    for r in kg.store.select("""SELECT ?d ?dl ?subj ?sl ?cat ?q ?o ?date ?prec ?conf WHERE {
+            ?d a mrkg:LabelDecision ; rdfs:label ?dl ; mrkg:decidedOn ?date ;
+               mrkg:qualityLabel ?ql ; mrkg:labelOutcome/skos:prefLabel ?o .
+            OPTIONAL { ?ql skos:notation ?qn } OPTIONAL { ?ql skos:prefLabel ?qp } BIND (COALESCE(?qn, ?qp) AS ?q)
+            OPTIONAL { ?d mrkg:labelSubject ?subj . OPTIONAL { ?subj rdfs:label ?sl } }
+            OPTIONAL { ?d mrkg:methodologyCategory ?cat }
+            OPTIONAL { ?d mrkg:datePrecision/skos:notation ?prec } OPTIONAL { ?d mrkg:confidence/skos:notation ?conf } }
+            ORDER BY DESC(?date) ?dl"""):
+        if wanted is not None and _v(r, "subj") not in wanted:
+            continue
+        src = sources.get(_v(r, "d")) or []
+        prec = _v(r, "prec") or "day"
+        out.append({"decision": _v(r, "d"), "label": _v(r, "dl"), "subject": _v(r, "subj"),
+                    "subject_label": _v(r, "sl"), "category": _v(r, "cat"), "scheme": _v(r, "q"),
+                    "outcome": _v(r, "o"), "date": _v(r, "date"), "precision": prec,
+                    "when": {"on or before": f"by {_v(r, 'date')}", "month": _v(r, "date")[:7],
+                             "year": _v(r, "date")[:4]}.get(prec, _v(r, "date")),
+                    "confidence": _v(r, "conf"), "source": src[0].cite() if src else "",
+                    "source_url": src[0].url if src else ""})
+    return out
 
 
 def _first_sources(kg: KnowledgeGraph, pattern: str) -> dict[str, list[SourceInfo]]:
@@ -328,6 +361,7 @@ class MethodologyDetail:
     lineage: list[dict[str, str]]  # {"source", "source_label", "relation", "target", "target_label"}
     accepted_by: list[dict[str, str]]  # {"scheme", "scheme_label", "rule", "rule_label", "how", "valid"}
     usable_under: list[dict[str, str]] = field(default_factory=list)  # acceptances() rows that cover it
+    labels: list[dict[str, str]] = field(default_factory=list)  # quality_labels() about it or its programme
     sources: list[SourceInfo] = field(default_factory=list)
 
 
@@ -382,6 +416,7 @@ def methodology(kg: KnowledgeGraph, ident: str) -> MethodologyDetail:
     return MethodologyDetail(iri=iri, code=_v(row, "code"), title=_v(row, "l"), programme=_v(row, "p"),
                              programme_label=_v(row, "pl"), sectors=sectors, lineage=list(edges.values()),
                              accepted_by=accepted, usable_under=usable,
+                             labels=quality_labels(kg, [iri, _v(row, "p")]),
                              sources=sources_by_node(kg.store, iri).get(iri, []))
 
 
