@@ -68,6 +68,11 @@ def timeline(since: dt.date | None = None) -> list[dict[str, str]]:
 
 
 @st.cache_data(show_spinner=False)
+def quality_labels(subjects: list[str], as_of: dt.date) -> list[dict[str, str]]:
+    return catalog.quality_labels(graph(), [s for s in subjects if s], as_of)
+
+
+@st.cache_data(show_spinner=False)
 def agreements(as_of: dt.date, country: str | None = None, kinds: tuple[str, ...] | None = None,
                stages: tuple[str, ...] | None = None, since: dt.date | None = None) -> list[dict[str, object]]:
     return catalog.agreements(graph(), as_of, country=country, kinds=kinds, stages=stages, since=since)

@@ -66,6 +66,11 @@ def test_pathways_indonesia_gold_standard_lists_spe_grk() -> None:
     assert "SPE-GRK" in first and "ELIGIBLE" in first
     assert "https://" in texts(at)  # cited sources are links
     assert at.query_params["host"] == ["ID"] or at.query_params["host"] == "ID"
+    labels = next(m.value for m in at.markdown if m.value.startswith("**Quality labels on this date:**"))
+    assert "CCP eligible (programme, 2024-04-05" in labels  # Gold Standard's CCP eligibility
+    at.date_input(key="as_of").set_value("2024-01-01").run()  # before any ICVCM decision
+    assert not any(m.value.startswith("**Quality labels on this date:**") for m in at.markdown)
+    assert any("No quality-label decision" in c.value for c in at.caption)
 
 
 def test_pathways_change_with_host_and_reasons_are_shown() -> None:

@@ -118,6 +118,11 @@ def test_quality_labels_of_a_methodology_and_its_programme(kg: KnowledgeGraph) -
     everything = catalog.quality_labels(kg)
     assert [lab["date"] for lab in everything] == sorted((lab["date"] for lab in everything), reverse=True)
     assert {lab["subject"] for lab in catalog.quality_labels(kg, [f"{ID}programme/gcc"])} == {f"{ID}programme/gcc"}
+    verra = [f"{ID}programme/verra"]
+    assert catalog.quality_labels(kg, verra, as_of=dt.date(2024, 5, 1)) == []
+    assert [lab["outcome"] for lab in catalog.quality_labels(kg, verra, as_of=dt.date(2024, 5, 2))] == ["eligible"]
+    bounded = catalog.quality_labels(kg, [own["subject"]], as_of=dt.date.fromisoformat(own["date"]) - dt.timedelta(1))
+    assert bounded == []  # a decision known only by an upper bound counts from that bound, never earlier
 
 
 def test_timeline_has_label_decisions_with_their_precision(kg: KnowledgeGraph) -> None:

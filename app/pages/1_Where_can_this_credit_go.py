@@ -99,6 +99,13 @@ st.subheader(f"{programmes[programme]} credit from {hosts[host]}, as of {as_of}"
 st.markdown(" · ".join(f"**{n}** {ex.VERDICT_SYMBOL[v]}" for v, n in counts.items()))
 share = ex.pathway_url(programme, host, **{k: v for k, v in link_params.items() if k not in ("programme", "host")})
 st.caption(f"Share this answer: [link]({share})")
+labels = ex.quality_labels([str(profile["programme"]), str(profile["methodology"] or "")], as_of)
+if labels:
+    st.markdown("**Quality labels on this date:** " + " · ".join(
+        f"{lab['scheme']} {lab['outcome']} ({'programme' if lab['subject'] == profile['programme'] else 'methodology'}"
+        f", {lab['when']}, {ex.link(lab['decision'], 'decision')})" for lab in labels))
+else:
+    st.caption("No quality-label decision (e.g. ICVCM CCP) is recorded for this programme or methodology on this date.")
 
 rows = []
 for rank, path in enumerate(shown, 1):

@@ -205,10 +205,13 @@ def timeline(kg: KnowledgeGraph, since: dt.date | None = None, until: dt.date | 
     return sorted(out, key=lambda e: (e["date"], e["label"]), reverse=True)
 
 
-def quality_labels(kg: KnowledgeGraph, subjects: Iterable[str] | None = None) -> list[dict[str, str]]:
+def quality_labels(kg: KnowledgeGraph, subjects: Iterable[str] | None = None,
+                   as_of: dt.date | None = None) -> list[dict[str, str]]:
     """Quality-label decisions (ICVCM CCP ...), newest first; with ``subjects``, only those about these programmes or
-    methodologies. ``when`` reads 'by 2026-11-21' for a decision known only by an upper bound."""
+    methodologies; with ``as_of``, only those taken by then (a decision known only by an upper bound counts from
+    it). ``when`` reads 'by 2026-11-21' for such a decision."""
     wanted = set(subjects) if subjects is not None else None
+    until = as_of.isoformat() if as_of else "9999"
     sources = _first_sources(kg, "?n a mrkg:LabelDecision .")
     out = []
     for r in kg.store.select("""SELECT ?d ?dl ?subj ?sl ?cat ?q ?o ?date ?prec ?conf WHERE {
@@ -219,7 +222,7 @@ def quality_labels(kg: KnowledgeGraph, subjects: Iterable[str] | None = None) ->
             OPTIONAL { ?d mrkg:methodologyCategory ?cat }
             OPTIONAL { ?d mrkg:datePrecision/skos:notation ?prec } OPTIONAL { ?d mrkg:confidence/skos:notation ?conf } }
             ORDER BY DESC(?date) ?dl"""):
-        if wanted is not None and _v(r, "subj") not in wanted:
+        if (wanted is not None and _v(r, "subj") not in wanted) or _v(r, "date") > until:
             continue
         src = sources.get(_v(r, "d")) or []
         prec = _v(r, "prec") or "day"
