@@ -25,9 +25,21 @@ def test_saved_query_has_header_and_runs_with_defaults(kg: KnowledgeGraph, name:
     assert result.rows, f"{name} returns nothing with its default parameters"
 
 
+# ICVCM: ACR, CAR and Gold Standard CCP-Eligible 5 Apr 2024; Verra and ART 2 May 2024; GCC's batch only by an upper bound.
+def test_ccp_labels_on_date(kg: KnowledgeGraph) -> None:
+    early = {r[0] for r in answer(kg, "ccp-labels-on-date", date="2024-04-30") if r[2] == "eligible"}
+    assert early == {"programme/acr", "programme/car", "programme/gold-standard"}
+    later = {r[0] for r in answer(kg, "ccp-labels-on-date", date="2026-12-31") if r[2] == "eligible"}
+    assert {"programme/verra", "programme/art-trees", "programme/gcc"} <= later
+    gcc = [r for r in answer(kg, "ccp-labels-on-date", date="2026-12-31") if r[0] == "programme/gcc"]
+    assert gcc and gcc[0][4] == "on or before"
+    assert not [r for r in answer(kg, "ccp-labels-on-date", date="2026-06-30") if r[0] == "programme/gcc"]
+
+
 def test_library_covers_the_researchers_questions() -> None:
     assert {"agreements-by-country", "mras-by-programme", "methodologies-derived-from", "corsia-programmes-on-date",
-            "schemes-accepting-programme", "agreements-as-of", "programmes-accepting-methodologies-of"} <= set(SAVED)
+            "schemes-accepting-programme", "agreements-as-of", "programmes-accepting-methodologies-of",
+            "ccp-labels-on-date"} <= set(SAVED)
 
 
 # VietnamPlus 19 Aug 2025 (Singapore IA), MOE Japan 19 Nov 2015 (JCM), FOEN (Swiss agreement signed 24 Jun 2022).
