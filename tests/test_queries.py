@@ -25,7 +25,7 @@ def test_saved_query_has_header_and_runs_with_defaults(kg: KnowledgeGraph, name:
     assert result.rows, f"{name} returns nothing with its default parameters"
 
 
-# ICVCM: ACR, CAR and Gold Standard CCP-Eligible 5 Apr 2024; Verra and ART 2 May 2024; GCC's batch only by an upper bound.
+# ICVCM: ACR, CAR and Gold Standard CCP-Eligible 5 Apr 2024; Verra and ART 2 May 2024; GCC only by an upper bound.
 def test_ccp_labels_on_date(kg: KnowledgeGraph) -> None:
     early = {r[0] for r in answer(kg, "ccp-labels-on-date", date="2024-04-30") if r[2] == "eligible"}
     assert early == {"programme/acr", "programme/car", "programme/gold-standard"}
