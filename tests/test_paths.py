@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -361,3 +362,20 @@ def test_ending_agreements_never_adds_a_pathway(kg: KnowledgeGraph, host: str, p
     for target, rank in after.items():
         if rank < VERDICT_RANK[NOT_RECOGNISED]:
             assert before.get(target, 99) <= rank, (target, rank, before.get(target))
+
+
+def test_methodologies_a_host_list_names_are_recorded_on_its_rule(kg: KnowledgeGraph) -> None:
+    """Every VCS code that a Singapore host-list rule quotes in its evidence, and that has a node, is recorded on the
+    rule as accepted or excluded: a missing one was refused through the list's scope-14 exclusion (VM0021, Ghana)."""
+    rows = kg.store.select("""SELECT ?r ?ev WHERE { ?r mrkg:ruleOf <https://w3id.org/mrkg/id/scheme/sg-carbon-tax> ;
+        mrkg:hostConstraint mrkg:hostListed ; mrkg:acceptsProgramme <https://w3id.org/mrkg/id/programme/verra> ;
+        mrkg:evidence ?ev }""")
+    assert rows
+    for row in rows:
+        rule = row["r"].value
+        named = set(re.findall(r"\bVM\d{4}\b", row["ev"].value))
+        with_node = {c for c in named if kg.store.select(
+            f'SELECT ?m WHERE {{ ?m mrkg:code "{c}" ; mrkg:programme <https://w3id.org/mrkg/id/programme/verra> }}')}
+        recorded = {r["c"].value for r in kg.store.select(f"""SELECT ?c WHERE {{
+            <{rule}> mrkg:acceptsMethodology|mrkg:excludesMethodology ?m . ?m mrkg:code ?c }}""")}
+        assert with_node <= recorded, (rule, sorted(with_node - recorded))
