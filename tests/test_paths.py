@@ -379,3 +379,15 @@ def test_methodologies_a_host_list_names_are_recorded_on_its_rule(kg: KnowledgeG
         recorded = {r["c"].value for r in kg.store.select(f"""SELECT ?c WHERE {{
             <{rule}> mrkg:acceptsMethodology|mrkg:excludesMethodology ?m . ?m mrkg:code ?c }}""")}
         assert with_node <= recorded, (rule, sorted(with_node - recorded))
+
+
+def test_a_further_condition_in_words_stays_open(engine: PathEngine, kg: KnowledgeGraph) -> None:
+    """CORSIA's first phase takes only Premium T-VER units: the graph cannot tell a Premium unit from a Standard one,
+    so the condition is listed and the credit is never more than conditional."""
+    rule = next(d["rule"] for _, _, d in kg.projection.graph.edges(data=True)
+                if d.get("kind") == "rule" and d["rule"].iri.endswith("/rule/corsia-first-phase-t-ver"))
+    assert rule.further_conditions
+    profile = make_profile(kg.projection, "t-ver", "TH", vintage=2024, authorised=True, adjusted=True, as_of=TODAY)
+    path = path_to(engine, profile, scheme("corsia"))
+    assert path.verdict == CONDITIONAL
+    assert set(rule.further_conditions) <= set(path.unmet)

@@ -104,6 +104,7 @@ class MRKG(DefinedNamespace):
     excludesMethodology: URIRef
     excludesProgramme: URIRef
     excludesSector: URIRef
+    furtherCondition: URIRef
     groupCarbonCapture: URIRef
     groupEnergy: URIRef
     groupFugitive: URIRef

@@ -302,6 +302,7 @@ class PathEngine:
                 reasons.append(f"vintage {profile.vintage} is outside {window}")
         if rule.crediting_start_from:
             unmet.append(f"a first crediting period starting on or after {rule.crediting_start_from}")
+        unmet.extend(sorted(rule.further_conditions))
         # Authorisation and corresponding adjustment.
         for required, have, need in (
             (rule.requires_authorisation, profile.authorised,

@@ -111,6 +111,7 @@ class RuleInfo:
     requires_corresponding_adjustment: bool = False
     accepts_no_credits: bool = False
     requires_host_list: bool = False
+    further_conditions: frozenset[str] = frozenset()  # conditions in words the graph cannot check
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     comment: str = ""
@@ -281,7 +282,7 @@ RULE_SETS = {
     "acceptsProgramme": "accepts_programmes", "excludesProgramme": "excludes_programmes",
     "acceptsMethodology": "accepts_methodologies", "excludesMethodology": "excludes_methodologies",
     "acceptsSector": "accepts_sectors", "excludesSector": "excludes_sectors", "acceptsHost": "accepts_hosts",
-    "requiresAgreementKind": "agreement_kinds",
+    "requiresAgreementKind": "agreement_kinds", "furtherCondition": "further_conditions",
 }
 RULE_SCALARS = {
     "ruleOf": "scheme", "hostConstraint": "host_constraint", "vintageFrom": "vintage_from",
